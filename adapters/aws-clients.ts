@@ -1,0 +1,27 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Config } from "./config";
+
+export interface AwsClients {
+  readonly dynamodb: DynamoDBDocumentClient;
+  readonly sns: SNSClient;
+}
+
+/** SDK clients for the configured region and endpoints (real AWS, or the local emulators). */
+export function createAwsClients(config: Config): AwsClients {
+  const base = { region: config.region };
+  const raw = new DynamoDBClient({
+    ...base,
+    ...(config.endpoints.dynamodb ? { endpoint: config.endpoints.dynamodb } : {}),
+  });
+  return {
+    dynamodb: DynamoDBDocumentClient.from(raw, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    sns: new SNSClient({
+      ...base,
+      ...(config.endpoints.sns ? { endpoint: config.endpoints.sns } : {}),
+    }),
+  };
+}

@@ -1,0 +1,211 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { z } from "zod";
+import { ContentionError, CorruptRecordError } from "../core/errors";
+import type { Order } from "../core/order";
+import { ORDER_STATUSES } from "../core/order-status";
+import type { Page, PageRequest } from "../core/page";
+import type {
+  IdempotencyClaim,
+  IdempotencyRecord,
+  OrderRepository,
+  ReservationResult,
+} from "../core/ports";
+import { decodeCursor, toPage } from "./cursor";
+import { ordersTable } from "./table-definitions";
+
+const orderItemSchema = z.object({
+  orderId: z.string(),
+  customerId: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  items: z.array(
+    z.object({
+      productId: z.string(),
+      productName: z.string(),
+      quantity: z.number().int().positive(),
+      unitPriceCents: z.number().int().nonnegative(),
+      lineTotalCents: z.number().int().nonnegative(),
+    }),
+  ),
+  totalCents: z.number().int().nonnegative(),
+  currency: z.literal("USD"),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number().int().positive(),
+});
+
+export function orderFromItem(item: Record<string, unknown>): Order {
+  const parsed = orderItemSchema.safeParse(item);
+  if (!parsed.success) {
+    throw new CorruptRecordError(`order ${String(item.orderId)} is malformed`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+const CUSTOMER_INDEX = ordersTable.globalSecondaryIndexes[0];
+const CUSTOMER_KEY = [
+  ordersTable.partitionKey.name,
+  CUSTOMER_INDEX.partitionKey.name,
+  CUSTOMER_INDEX.sortKey.name,
+];
+
+/**
+ * Transactions on a popular product conflict with each other; DynamoDB cancels the loser
+ * with `TransactionConflict` and expects the caller to retry. The budget is generous
+ * because a flash sale is exactly when giving up would hurt.
+ */
+const MAX_TRANSACTION_ATTEMPTS = 25;
+const BACKOFF_BASE_MS = 5;
+const BACKOFF_CAP_MS = 250;
+
+export interface OrderTableNames {
+  readonly orders: string;
+  readonly products: string;
+  readonly idempotency: string;
+}
+
+export class DynamoOrderRepository implements OrderRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly names: OrderTableNames,
+  ) {}
+
+  async placeOrder(order: Order, idempotency?: IdempotencyClaim): Promise<ReservationResult> {
+    const nowSeconds = Math.floor(Date.parse(order.createdAt) / 1000);
+    const writes = [
+      {
+        Put: {
+          TableName: this.names.orders,
+          Item: { ...order },
+          ConditionExpression: "attribute_not_exists(orderId)",
+        },
+      },
+      ...(idempotency
+        ? [
+            {
+              Put: {
+                TableName: this.names.idempotency,
+                Item: { ...idempotency, orderId: order.orderId },
+                // An expired record may be taken over; DynamoDB's TTL deletes lazily.
+                ConditionExpression: "attribute_not_exists(#key) OR expiresAt <= :now",
+                ExpressionAttributeNames: { "#key": "key" },
+                ExpressionAttributeValues: { ":now": nowSeconds },
+              },
+            },
+          ]
+        : []),
+      ...order.items.map((line) => ({
+        Update: {
+          TableName: this.names.products,
+          Key: { productId: line.productId },
+          UpdateExpression: "SET stock = stock - :quantity, updatedAt = :now",
+          ConditionExpression: "attribute_exists(productId) AND stock >= :quantity",
+          ExpressionAttributeValues: { ":quantity": line.quantity, ":now": order.createdAt },
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+        },
+      })),
+    ];
+    const firstLine = idempotency ? 2 : 1;
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: writes }));
+        return { kind: "placed" };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        // A failed condition is a decision; a conflict only means "try again".
+        const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
+        if (failed >= firstLine) {
+          const line = order.items[failed - firstLine];
+          const old = reasons[failed]?.Item;
+          if (!line) throw error;
+          if (!old) return { kind: "productNotFound", productId: line.productId };
+          const stock = unmarshall(old).stock;
+          return {
+            kind: "insufficientStock",
+            productId: line.productId,
+            available: typeof stock === "number" ? stock : 0,
+          };
+        }
+        if (failed === 1 && idempotency) return { kind: "idempotencyKeyTaken" };
+        if (failed === 0)
+          throw new Error(`order id ${order.orderId} already exists`, { cause: error });
+        const conflicted = reasons.some((r) => r.Code === "TransactionConflict");
+        if (!conflicted) throw error;
+        if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
+          throw new ContentionError(
+            `order ${order.orderId} lost ${attempt} transaction conflicts in a row`,
+            { cause: error },
+          );
+        }
+        await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
+      }
+    }
+  }
+
+  async getOrder(orderId: string): Promise<Order | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.names.orders, Key: { orderId }, ConsistentRead: true }),
+    );
+    return Item ? orderFromItem(Item) : undefined;
+  }
+
+  async listCustomerOrders(customerId: string, page: PageRequest): Promise<Page<Order>> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.names.orders,
+        IndexName: CUSTOMER_INDEX.indexName,
+        KeyConditionExpression: "customerId = :customerId",
+        ExpressionAttributeValues: { ":customerId": customerId },
+        ScanIndexForward: false,
+        Limit: page.first + 1,
+        ...(page.after ? { ExclusiveStartKey: decodeCursor(page.after, CUSTOMER_KEY) } : {}),
+      }),
+    );
+    return toPage(Items, page.first, CUSTOMER_KEY, orderFromItem);
+  }
+
+  async getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.names.idempotency, Key: { key }, ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const parsed = z
+      .object({
+        key: z.string(),
+        requestHash: z.string(),
+        orderId: z.string(),
+        expiresAt: z.number(),
+      })
+      .safeParse(Item);
+    if (!parsed.success) {
+      throw new CorruptRecordError(`idempotency record ${key} is malformed`, {
+        cause: parsed.error,
+      });
+    }
+    return parsed.data;
+  }
+
+  async markCreationUnannounced(orderId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.names.orders,
+        Key: { orderId },
+        UpdateExpression: "SET unannouncedEvent = :event ADD version :one",
+        ConditionExpression: "attribute_exists(orderId)",
+        ExpressionAttributeValues: { ":event": "order_created", ":one": 1 },
+      }),
+    );
+  }
+}

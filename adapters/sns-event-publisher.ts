@@ -1,0 +1,27 @@
+import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
+import { EVENT_TYPE_ATTRIBUTE, type ShopEvent, shopEventSchema } from "../core/events";
+import type { EventPublisher } from "../core/ports";
+
+/**
+ * Publishes shop events to the order-events topic. The body is validated against the one
+ * event schema first, so a consumer never receives an event the schema would refuse.
+ */
+export class SnsEventPublisher implements EventPublisher {
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async publish(event: ShopEvent): Promise<void> {
+    const body = shopEventSchema.parse(event);
+    await this.client.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Message: JSON.stringify(body),
+        MessageAttributes: {
+          [EVENT_TYPE_ATTRIBUTE]: { DataType: "String", StringValue: body.eventType },
+        },
+      }),
+    );
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The key schemas and indexes the repositories query by. They belong to the data access
+ * code; `infra/topology.ts` builds its table declarations from them, so a table can only
+ * be deployed with the keys the code uses.
+ */
+
+export type AttributeType = "S" | "N";
+
+export interface KeySpec {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexSpec {
+  readonly indexName: string;
+  readonly partitionKey: KeySpec;
+  readonly sortKey: KeySpec;
+}
+
+export interface TableDefinition {
+  readonly partitionKey: KeySpec;
+  readonly globalSecondaryIndexes?: readonly IndexSpec[];
+  readonly timeToLiveAttribute?: string;
+}
+
+export const productsTable = {
+  partitionKey: { name: "productId", type: "S" },
+  globalSecondaryIndexes: [
+    {
+      indexName: "byCategory",
+      partitionKey: { name: "category", type: "S" },
+      sortKey: { name: "productId", type: "S" },
+    },
+  ],
+} as const satisfies TableDefinition;
+
+export const ordersTable = {
+  partitionKey: { name: "orderId", type: "S" },
+  globalSecondaryIndexes: [
+    {
+      indexName: "byCustomer",
+      partitionKey: { name: "customerId", type: "S" },
+      sortKey: { name: "createdAt", type: "S" },
+    },
+  ],
+} as const satisfies TableDefinition;
+
+export const idempotencyTable = {
+  partitionKey: { name: "key", type: "S" },
+  timeToLiveAttribute: "expiresAt",
+} as const satisfies TableDefinition;
+
+/** The environment variables that carry each resource's physical name or address. */
+export const RESOURCE_ENV = {
+  productsTable: "PRODUCTS_TABLE_NAME",
+  ordersTable: "ORDERS_TABLE_NAME",
+  idempotencyTable: "IDEMPOTENCY_TABLE_NAME",
+  orderEventsTopic: "ORDER_EVENTS_TOPIC_ARN",
+  fraudQueue: "FRAUD_QUEUE_URL",
+  inventoryQueue: "INVENTORY_QUEUE_URL",
+  emailQueue: "EMAIL_QUEUE_URL",
+} as const;

@@ -1,0 +1,80 @@
+import {
+  handlers,
+  type LambdaHandler,
+  type middleware,
+  startServerAndCreateLambdaHandler,
+} from "@as-integrations/aws-lambda";
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from "aws-lambda";
+import type { AwsClients } from "../adapters/aws-clients";
+import type { Config } from "../adapters/config";
+import type { Logger } from "../core/ports";
+import { createHealthCheck } from "./health";
+import { CORS_HEADERS, json, jsonError, preflight } from "./http";
+import { createRestRoutes } from "./rest-routes";
+import { createGraphQLServer } from "./server";
+import { createServices } from "./services";
+
+export type ApiHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface ApiDependencies {
+  readonly config: Config;
+  readonly clients: AwsClients;
+  readonly logger: Logger;
+}
+
+const requestHandler = handlers.createAPIGatewayProxyEventV2RequestHandler();
+type RequestHandler = typeof requestHandler;
+type Middleware = middleware.MiddlewareFn<RequestHandler>;
+
+/**
+ * The API Lambda: one Apollo server behind API Gateway v2 events, with the REST
+ * compatibility routes, health and CORS as middleware in front of it.
+ */
+export function createApiHandler({ config, clients, logger }: ApiDependencies): ApiHandler {
+  const server = createGraphQLServer({ environment: config.environment, logger });
+  const context = createServices(config, clients, logger);
+  const routeRest = createRestRoutes(server, context);
+  const checkHealth = createHealthCheck(config, clients);
+
+  const cors: Middleware = async (event) => {
+    if (event.requestContext.http.method === "OPTIONS") return preflight();
+    return async (result) => {
+      result.headers = { ...result.headers, ...CORS_HEADERS };
+    };
+  };
+  const health: Middleware = async (event) =>
+    event.rawPath === "/health" ? checkHealth() : undefined;
+  const rest: Middleware = (event) => routeRest(event);
+  const graphqlOnly: Middleware = async (event) =>
+    event.rawPath === "/graphql" ? undefined : jsonError(404, "Not found");
+
+  const lambdaHandler: LambdaHandler<RequestHandler> = startServerAndCreateLambdaHandler(
+    server,
+    {
+      ...requestHandler,
+      // Reached when the body is not JSON: answer like GraphQL does, not in plain text.
+      toErrorResult: (error) =>
+        json(400, {
+          errors: [
+            {
+              message: `Request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+              extensions: { code: "BAD_REQUEST" },
+            },
+          ],
+        }),
+    },
+    {
+      context: async () => context,
+      middleware: [cors, health, rest, graphqlOnly],
+    },
+  );
+  return (event, lambdaContext) =>
+    lambdaHandler(event, lambdaContext, () => {}) as Promise<APIGatewayProxyStructuredResultV2>;
+}

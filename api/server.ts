@@ -1,0 +1,82 @@
+import { ApolloServer } from "@apollo/server";
+import { unwrapResolverError } from "@apollo/server/errors";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
+import type { GraphQLFormattedError } from "graphql";
+import { ContentionError, InvalidCursorError } from "../core/errors";
+import type { Logger } from "../core/ports";
+import { typeDefs } from "../generated/type-defs";
+import { resolvers } from "../resolvers";
+import type { ApiContext } from "./context";
+
+export interface GraphQLServerOptions {
+  /** In production, unexpected errors are masked and introspection is off. */
+  readonly environment: "local" | "production";
+  readonly logger: Logger;
+}
+
+/**
+ * The Apollo server, kept lean: no cache-control or reporting plugins (they cost per
+ * field, and nothing here reads cache hints), no stack traces in responses, and
+ * unexpected errors masked in production.
+ */
+export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<ApiContext> {
+  const { environment, logger } = options;
+  return new ApolloServer<ApiContext>({
+    typeDefs,
+    resolvers,
+    introspection: environment === "local",
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+    ],
+    formatError: (formatted, error) => formatGraphQLError(formatted, error, options),
+    logger: {
+      debug: () => {},
+      info: (message) => logger.info(String(message)),
+      warn: (message) => logger.warn(String(message)),
+      error: (message) => logger.error(String(message)),
+    },
+  });
+}
+
+function formatGraphQLError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  { environment, logger }: GraphQLServerOptions,
+): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof InvalidCursorError) {
+    return { ...formatted, message: original.message, extensions: { code: "BAD_USER_INPUT" } };
+  }
+  if (original instanceof ContentionError) {
+    return {
+      ...formatted,
+      message: "The product is in high demand; please retry the request",
+      extensions: { code: "SERVICE_UNAVAILABLE" },
+    };
+  }
+  if (formatted.extensions?.code !== "INTERNAL_SERVER_ERROR") return formatted;
+  logger.error("GraphQL operation failed", {
+    path: formatted.path,
+    error:
+      original instanceof Error
+        ? { name: original.name, message: original.message, stack: original.stack }
+        : String(original),
+  });
+  if (environment === "local") return formatted;
+  const { path, locations } = formatted;
+  return {
+    message: "Internal server error",
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+    ...(path ? { path } : {}),
+    ...(locations ? { locations } : {}),
+  };
+}

@@ -1,0 +1,69 @@
+import type { Product } from "./catalog";
+import type { ShopEvent } from "./events";
+import type { Order } from "./order";
+import type { Page, PageRequest } from "./page";
+
+/**
+ * The ports core needs. Adapters implement them over DynamoDB and SNS; core receives them
+ * as parameters and never creates an SDK client or reads the environment.
+ */
+
+export interface ProductRepository {
+  getProduct(productId: string): Promise<Product | undefined>;
+  /** Consistent reads of many products at once; unknown ids are absent from the map. */
+  getProducts(productIds: readonly string[]): Promise<ReadonlyMap<string, Product>>;
+  listProducts(request: PageRequest & { readonly category?: string }): Promise<Page<Product>>;
+}
+
+/** Remembers which order an idempotency key produced, and from which request. */
+export interface IdempotencyRecord {
+  readonly key: string;
+  readonly requestHash: string;
+  readonly orderId: string;
+  readonly expiresAt: number;
+}
+
+/** What a request claims before its order exists: the record minus the order id. */
+export type IdempotencyClaim = Omit<IdempotencyRecord, "orderId">;
+
+export type ReservationResult =
+  | { readonly kind: "placed" }
+  | { readonly kind: "insufficientStock"; readonly productId: string; readonly available: number }
+  | { readonly kind: "productNotFound"; readonly productId: string }
+  | { readonly kind: "idempotencyKeyTaken" };
+
+export interface OrderRepository {
+  /**
+   * Atomically stores the order and takes each line's quantity off its product's stock,
+   * together with the idempotency record when one is given. Either all of it is written
+   * or none of it is.
+   */
+  placeOrder(order: Order, idempotency?: IdempotencyClaim): Promise<ReservationResult>;
+  getOrder(orderId: string): Promise<Order | undefined>;
+  listCustomerOrders(customerId: string, page: PageRequest): Promise<Page<Order>>;
+  getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Marks that the order's creation could not be announced, so the stream processor
+   * announces it from the table instead.
+   */
+  markCreationUnannounced(orderId: string): Promise<void>;
+}
+
+export interface EventPublisher {
+  publish(event: ShopEvent): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  newId(): string;
+}
+
+/** Structured logging; the extra object is merged into the JSON line. */
+export interface Logger {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}

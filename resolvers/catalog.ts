@@ -1,0 +1,19 @@
+import type { Resolvers } from "../generated/resolvers-types";
+import { pageInfoOf } from "./common";
+
+export const catalogResolvers: Resolvers = {
+  Query: {
+    product: (_, { id }, { catalog }) => catalog.getProduct(id).then((p) => p ?? null),
+    products: (_, { first, after, category }, { catalog }) =>
+      catalog.listProducts({ first, after, category }),
+  },
+  ProductConnection: {
+    edges: (page) => [...page.edges],
+    pageInfo: pageInfoOf,
+  },
+  Product: {
+    id: (product) => product.productId,
+    price: (product) => ({ amountCents: product.priceCents, currency: product.currency }),
+    inStock: (product) => product.stock > 0,
+  },
+};

@@ -1,0 +1,181 @@
+import { randomUUID } from "node:crypto";
+import { SubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+} from "@aws-sdk/client-sqs";
+import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { inject } from "vitest";
+import { createAwsClients } from "../../adapters/aws-clients";
+import type { Config } from "../../adapters/config";
+import { type ApiHandler, createApiHandler } from "../../api/create-api";
+import { createServices } from "../../api/services";
+import type { Product } from "../../core/catalog";
+import type { EventType } from "../../core/events";
+import type { Logger } from "../../core/ports";
+import { filterPolicyFor } from "../../infra/topology";
+import type { Provisioned } from "../../local/provision";
+import { putProducts } from "../../local/seed";
+import { seedProducts } from "../../local/seed-data";
+import { createLocalClients, type EmulatorEndpoints, provisionShop } from "../../local/stack";
+
+/** Records log lines instead of printing them, so tests can assert on what was logged. */
+export function recordingLogger(): Logger & {
+  lines: { level: string; message: string; extra?: unknown }[];
+} {
+  const lines: { level: string; message: string; extra?: unknown }[] = [];
+  return {
+    lines,
+    info: (message, extra) => lines.push({ level: "info", message, extra }),
+    warn: (message, extra) => lines.push({ level: "warn", message, extra }),
+    error: (message, extra) => lines.push({ level: "error", message, extra }),
+  };
+}
+
+export function aProduct(overrides: Partial<Product> & { productId: string }): Product {
+  return {
+    name: `Product ${overrides.productId}`,
+    category: "Test",
+    brand: "Acme",
+    description: "A product made for a test.",
+    priceCents: 1000,
+    currency: "USD",
+    stock: 10,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+export interface TestShop {
+  readonly endpoints: EmulatorEndpoints;
+  readonly prefix: string;
+  readonly config: Config;
+  readonly provisioned: Provisioned;
+  readonly local: ReturnType<typeof createLocalClients>;
+  readonly logger: ReturnType<typeof recordingLogger>;
+  /** The API Lambda handler, wired to this shop's resources. */
+  api(config?: Config): ApiHandler;
+  services(config?: Config): ReturnType<typeof createServices>;
+  putProducts(products: readonly Product[]): Promise<void>;
+  stockOf(productId: string): Promise<number | undefined>;
+  orderCount(): Promise<number>;
+  /** A queue subscribed to the topic with the filter for these event types. */
+  subscribeProbe(eventTypes: readonly EventType[]): Promise<Probe>;
+  destroy(): void;
+}
+
+export interface Probe {
+  /** Waits until `count` messages arrived (or the timeout passed) and returns them. */
+  receive(count: number, timeoutMs?: number): Promise<Message[]>;
+  /** How many messages arrive within `ms`: for asserting that nothing more came. */
+  countArriving(ms: number): Promise<number>;
+}
+
+/**
+ * A shop of its own for one test file: every table, the topic and every queue of the
+ * topology, provisioned under a unique prefix in the emulators the global setup started.
+ * With `catalog: "sample"` it holds the 50 seed products.
+ */
+export async function createTestShop(
+  options: { catalog?: "sample" | "empty" } = {},
+): Promise<TestShop> {
+  const endpoints = inject("emulators");
+  const prefix = `t-${randomUUID().slice(0, 8)}-`;
+  const shop = await provisionShop(endpoints, { prefix, seed: options.catalog === "sample" });
+  const local = createLocalClients(endpoints);
+  const logger = recordingLogger();
+  const tables = shop.provisioned.tableNames;
+  let probes = 0;
+
+  return {
+    endpoints,
+    prefix,
+    config: shop.config,
+    provisioned: shop.provisioned,
+    local,
+    logger,
+    api: (config = shop.config) =>
+      createApiHandler({ config, clients: createAwsClients(config), logger }),
+    services: (config = shop.config) => createServices(config, createAwsClients(config), logger),
+    putProducts: (products) => putProducts(local.document, tables.products, products),
+    async stockOf(productId) {
+      const { Item } = await local.document.send(
+        new GetCommand({ TableName: tables.products, Key: { productId }, ConsistentRead: true }),
+      );
+      return Item?.stock as number | undefined;
+    },
+    async orderCount() {
+      let count = 0;
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await local.document.send(
+          new ScanCommand({ TableName: tables.orders, Select: "COUNT", ExclusiveStartKey }),
+        );
+        count += page.Count ?? 0;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return count;
+    },
+    async subscribeProbe(eventTypes) {
+      const { QueueUrl } = await local.sqs.send(
+        new CreateQueueCommand({ QueueName: `${prefix}probe-${++probes}` }),
+      );
+      if (!QueueUrl) throw new Error("probe queue has no URL");
+      const { Attributes } = await local.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
+      );
+      await local.sns.send(
+        new SubscribeCommand({
+          TopicArn: shop.provisioned.topicArn,
+          Protocol: "sqs",
+          Endpoint: Attributes?.QueueArn,
+          Attributes: {
+            FilterPolicy: JSON.stringify(filterPolicyFor(eventTypes)),
+            RawMessageDelivery: "true",
+          },
+        }),
+      );
+      const take = async (waitSeconds: number): Promise<Message[]> => {
+        const { Messages = [] } = await local.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: waitSeconds,
+            MessageAttributeNames: ["All"],
+          }),
+        );
+        if (Messages.length > 0) {
+          await local.sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl,
+              Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+            }),
+          );
+        }
+        return Messages;
+      };
+      return {
+        async receive(count, timeoutMs = 10_000) {
+          const received: Message[] = [];
+          const deadline = Date.now() + timeoutMs;
+          while (received.length < count && Date.now() < deadline)
+            received.push(...(await take(1)));
+          return received;
+        },
+        async countArriving(ms) {
+          const deadline = Date.now() + ms;
+          let count = 0;
+          while (Date.now() < deadline) count += (await take(1)).length;
+          return count;
+        },
+      };
+    },
+    destroy: () => local.destroy(),
+  };
+}
+
+export { seedProducts };

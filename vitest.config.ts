@@ -1,0 +1,19 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", "cdk.out/**"],
+    globalSetup: ["test/support/global-setup.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ["default", "./test/support/summary-reporter.ts"],
+    env: {
+      // Handlers log JSON lines; in tests only failures are worth reading.
+      POWERTOOLS_LOG_LEVEL: "CRITICAL",
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      NODE_OPTIONS: "--disable-warning=ExperimentalWarning",
+    },
+  },
+});
