@@ -53,10 +53,13 @@ export function orderFromItem(item: Record<string, unknown>): Order {
 }
 
 const CUSTOMER_INDEX = ordersTable.globalSecondaryIndexes[0];
+// An index's LastEvaluatedKey holds the table key and the index key, each name once.
 const CUSTOMER_KEY = [
-  ordersTable.partitionKey.name,
-  CUSTOMER_INDEX.partitionKey.name,
-  CUSTOMER_INDEX.sortKey.name,
+  ...new Set([
+    ordersTable.partitionKey.name,
+    CUSTOMER_INDEX.partitionKey.name,
+    CUSTOMER_INDEX.sortKey.name,
+  ]),
 ];
 
 /**

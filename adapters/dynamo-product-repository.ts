@@ -39,10 +39,13 @@ export function productFromItem(item: Record<string, unknown>): Product {
 
 const TABLE_KEY = [productsTable.partitionKey.name];
 const CATEGORY_INDEX = productsTable.globalSecondaryIndexes[0];
+// An index's LastEvaluatedKey holds the table key and the index key, each name once.
 const CATEGORY_KEY = [
-  productsTable.partitionKey.name,
-  CATEGORY_INDEX.partitionKey.name,
-  CATEGORY_INDEX.sortKey.name,
+  ...new Set([
+    productsTable.partitionKey.name,
+    CATEGORY_INDEX.partitionKey.name,
+    CATEGORY_INDEX.sortKey.name,
+  ]),
 ];
 const BATCH_GET_LIMIT = 100;
 const MAX_BATCH_ROUNDS = 8;

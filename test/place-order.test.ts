@@ -1,0 +1,206 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shopEventSchema } from "../core/events";
+import type { OrderService, PlaceOrderResult } from "../core/order-service";
+import { aProduct, createTestShop, type Probe, type TestShop } from "./support/test-shop";
+
+let shop: TestShop;
+let orders: OrderService;
+let created: Probe;
+
+beforeAll(async () => {
+  shop = await createTestShop();
+  await shop.putProducts([
+    aProduct({ productId: "lamp", name: "Desk Lamp", priceCents: 2599, stock: 10 }),
+    aProduct({ productId: "mug", name: "Mug", priceCents: 899, stock: 5 }),
+    aProduct({ productId: "rare", name: "Rare Print", priceCents: 50000, stock: 1 }),
+    aProduct({ productId: "idem", priceCents: 100, stock: 100 }),
+    aProduct({ productId: "race", priceCents: 100, stock: 100 }),
+  ]);
+  orders = shop.services().orders;
+  created = await shop.subscribeProbe(["order_created"]);
+});
+afterAll(() => shop.destroy());
+
+function placed(result: PlaceOrderResult) {
+  if (result.kind !== "placed")
+    throw new Error(`expected a placed order, got ${JSON.stringify(result)}`);
+  return result.order;
+}
+
+describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () => {
+  it("stores a PENDING order, takes its units off stock and announces order_created", async () => {
+    const order = placed(
+      await orders.placeOrder({
+        customerId: "alice",
+        items: [
+          { productId: "lamp", quantity: 2 },
+          { productId: "mug", quantity: 1 },
+        ],
+      }),
+    );
+    expect(order).toMatchObject({
+      customerId: "alice",
+      status: "PENDING",
+      totalCents: 2 * 2599 + 899,
+    });
+
+    const { Item } = await shop.local.document.send(
+      new GetCommand({
+        TableName: shop.provisioned.tableNames.orders,
+        Key: { orderId: order.orderId },
+      }),
+    );
+    expect(Item).toMatchObject({ orderId: order.orderId, status: "PENDING", version: 1 });
+    expect(await shop.stockOf("lamp")).toBe(8);
+    expect(await shop.stockOf("mug")).toBe(4);
+
+    const [message] = await created.receive(1);
+    expect(message?.MessageAttributes?.event_type?.StringValue).toBe("order_created");
+    const event = shopEventSchema.parse(JSON.parse(message?.Body ?? "{}"));
+    expect(event).toMatchObject({
+      eventType: "order_created",
+      data: { orderId: order.orderId, customerId: "alice", totalCents: 6097, status: "PENDING" },
+    });
+  });
+
+  it("does not deliver order_created to a subscription filtered on other event types", async () => {
+    const confirmed = await shop.subscribeProbe(["order_confirmed"]);
+    placed(
+      await orders.placeOrder({ customerId: "bob", items: [{ productId: "lamp", quantity: 1 }] }),
+    );
+    expect(await created.receive(1)).toHaveLength(1);
+    expect(await confirmed.countArriving(1500)).toBe(0);
+  });
+
+  it("refuses more units than the stock holds, and changes nothing at all", async () => {
+    const ordersBefore = await shop.orderCount();
+    const result = await orders.placeOrder({
+      customerId: "carol",
+      items: [
+        { productId: "mug", quantity: 1 },
+        { productId: "rare", quantity: 2 },
+      ],
+    });
+    expect(result).toEqual({
+      kind: "insufficientStock",
+      productId: "rare",
+      requested: 2,
+      available: 1,
+    });
+    expect(await shop.stockOf("mug")).toBe(4);
+    expect(await shop.stockOf("rare")).toBe(1);
+    expect(await shop.orderCount()).toBe(ordersBefore);
+    expect(await created.countArriving(1000)).toBe(0);
+  });
+
+  it("refuses an unknown product, and changes nothing at all", async () => {
+    const ordersBefore = await shop.orderCount();
+    const result = await orders.placeOrder({
+      customerId: "carol",
+      items: [
+        { productId: "mug", quantity: 1 },
+        { productId: "no-such-product", quantity: 1 },
+      ],
+    });
+    expect(result).toEqual({ kind: "productNotFound", productId: "no-such-product" });
+    expect(await shop.stockOf("mug")).toBe(4);
+    expect(await shop.orderCount()).toBe(ordersBefore);
+  });
+
+  it("refuses invalid input before reading anything", async () => {
+    const ordersBefore = await shop.orderCount();
+    expect(
+      await orders.placeOrder({ customerId: "carol", items: [{ productId: "mug", quantity: -1 }] }),
+    ).toEqual({
+      kind: "invalidOrder",
+      field: "items[0].quantity",
+      reason: "must be at least 1",
+    });
+    expect(await shop.stockOf("mug")).toBe(4);
+    expect(await shop.orderCount()).toBe(ordersBefore);
+  });
+
+  it("answers a retry with the same idempotency key with the same order, reserving once", async () => {
+    const request = {
+      customerId: "dave",
+      items: [{ productId: "idem", quantity: 3 }],
+      idempotencyKey: "k-1",
+    };
+    const first = await orders.placeOrder(request);
+    const retry = await orders.placeOrder(request);
+    expect(first).toMatchObject({ kind: "placed", replayed: false });
+    expect(retry).toMatchObject({ kind: "placed", replayed: true });
+    expect(placed(retry).orderId).toBe(placed(first).orderId);
+    expect(await shop.stockOf("idem")).toBe(97);
+    expect(await created.receive(1)).toHaveLength(1);
+    expect(await created.countArriving(1000)).toBe(0);
+  });
+
+  it("refuses the same idempotency key with a different request, and changes nothing", async () => {
+    const ordersBefore = await shop.orderCount();
+    const result = await orders.placeOrder({
+      customerId: "dave",
+      items: [{ productId: "idem", quantity: 4 }],
+      idempotencyKey: "k-1",
+    });
+    expect(result).toEqual({ kind: "idempotencyKeyReused", idempotencyKey: "k-1" });
+    expect(await shop.stockOf("idem")).toBe(97);
+    expect(await shop.orderCount()).toBe(ordersBefore);
+  });
+
+  it("scopes idempotency keys to the customer", async () => {
+    const other = await orders.placeOrder({
+      customerId: "erin",
+      items: [{ productId: "idem", quantity: 3 }],
+      idempotencyKey: "k-1",
+    });
+    expect(other).toMatchObject({ kind: "placed", replayed: false });
+    expect(await shop.stockOf("idem")).toBe(94);
+    await created.receive(1);
+  });
+
+  it("reserves once when retries with the same key race each other", async () => {
+    const request = {
+      customerId: "frank",
+      items: [{ productId: "race", quantity: 1 }],
+      idempotencyKey: "race-1",
+    };
+    const results = await Promise.all(Array.from({ length: 10 }, () => orders.placeOrder(request)));
+    const ids = new Set(results.map((r) => placed(r).orderId));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => r.kind === "placed" && !r.replayed)).toHaveLength(1);
+    expect(await shop.stockOf("race")).toBe(99);
+    await created.receive(1);
+  });
+
+  it("keeps the order and marks it for the stream processor when the topic cannot be reached", async () => {
+    const unreachable = shop.services({
+      ...shop.config,
+      orderEventsTopicArn: `${shop.config.orderEventsTopicArn}-missing`,
+    }).orders;
+    const order = placed(
+      await unreachable.placeOrder({
+        customerId: "gina",
+        items: [{ productId: "lamp", quantity: 1 }],
+      }),
+    );
+    const { Item } = await shop.local.document.send(
+      new GetCommand({
+        TableName: shop.provisioned.tableNames.orders,
+        Key: { orderId: order.orderId },
+      }),
+    );
+    expect(Item).toMatchObject({
+      status: "PENDING",
+      unannouncedEvent: "order_created",
+      version: 2,
+    });
+    expect(shop.logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: "error",
+        extra: expect.objectContaining({ orderId: order.orderId }),
+      }),
+    );
+  });
+});
