@@ -19,58 +19,9 @@ afterAll(async () => {
   shop.destroy();
 });
 
+// The REST routes are checked over this server in rest-api.test.ts; here, what only the
+// bridge does.
 describe("the local HTTP server", () => {
-  it("serves the REST catalog", async () => {
-    const response = await fetch(`${base}/products`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("access-control-allow-origin")).toBe("*");
-    expect(((await response.json()) as { count: number }).count).toBe(50);
-    const one = await fetch(`${base}/products/prod-0021`);
-    expect(await one.json()).toMatchObject({
-      product_id: "prod-0021",
-      name: "Merino Wool Crew Sweater",
-      price: 89,
-    });
-    expect((await fetch(`${base}/products/prod-0000`)).status).toBe(404);
-  });
-
-  it("places an order over REST and lists it by customer", async () => {
-    const placed = await fetch(`${base}/orders`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "idempotency-key": "bridge-1" },
-      body: JSON.stringify({
-        customer_id: "bridge",
-        items: [{ product_id: "prod-0022", quantity: 2 }],
-      }),
-    });
-    expect(placed.status).toBe(201);
-    const order = (await placed.json()) as { order_id: string; total_amount: number };
-    expect(order.total_amount).toBe(258);
-    const listed = await fetch(`${base}/orders?customer_id=bridge`);
-    expect(await listed.json()).toMatchObject({ count: 1, orders: [{ order_id: order.order_id }] });
-  });
-
-  it("answers each REST error as the Lambda does", async () => {
-    const post = (body: string) =>
-      fetch(`${base}/orders`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-      });
-    const bad = await post("{oops");
-    expect(bad.status).toBe(400);
-    expect(await bad.json()).toEqual({ error: "Request body must be valid JSON" });
-    const unknown = await post(
-      JSON.stringify({ customer_id: "b", items: [{ product_id: "prod-9999", quantity: 1 }] }),
-    );
-    expect(unknown.status).toBe(404);
-    const tooMany = await post(
-      JSON.stringify({ customer_id: "b", items: [{ product_id: "prod-0050", quantity: 1 }] }),
-    );
-    expect(tooMany.status).toBe(409);
-    expect((await fetch(`${base}/orders`)).status).toBe(400);
-  });
-
   it("serves GraphQL", async () => {
     const response = await fetch(`${base}/graphql`, {
       method: "POST",

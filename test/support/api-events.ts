@@ -75,3 +75,41 @@ export function graphqlEvent(query: string, variables?: Record<string, unknown>)
     body: JSON.stringify({ query, variables }),
   });
 }
+
+/** A request the way a REST test describes it, whatever carries it. */
+export interface ApiRequest {
+  method?: string;
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type Transport = (request: ApiRequest) => Promise<ApiResponse>;
+
+/** Sends requests straight to the Lambda handler as API Gateway v2 events. */
+export function lambdaTransport(api: ApiHandler): Transport {
+  return (request) => invoke(api, httpEvent(request));
+}
+
+/** Sends requests over HTTP to a server, such as the local bridge. */
+export function httpTransport(baseUrl: string): Transport {
+  return async (request) => {
+    const url = new URL(request.path, baseUrl);
+    for (const [name, value] of Object.entries(request.query ?? {}))
+      url.searchParams.set(name, value);
+    const response = await fetch(url, {
+      method: request.method ?? "GET",
+      headers: request.headers ?? {},
+      ...(request.body === undefined ? {} : { body: request.body }),
+    });
+    const body = await response.text();
+    let json: unknown;
+    try {
+      json = body ? JSON.parse(body) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: Object.fromEntries(response.headers), body, json };
+  };
+}
