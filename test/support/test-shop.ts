@@ -54,6 +54,8 @@ export interface TestShop {
   readonly endpoints: EmulatorEndpoints;
   readonly prefix: string;
   readonly config: Config;
+  /** The environment the CDK stack would give the handlers, pointed at the emulators. */
+  readonly env: Record<string, string>;
   readonly provisioned: Provisioned;
   readonly local: ReturnType<typeof createLocalClients>;
   readonly logger: ReturnType<typeof recordingLogger>;
@@ -95,6 +97,7 @@ export async function createTestShop(
     endpoints,
     prefix,
     config: shop.config,
+    env: shop.env,
     provisioned: shop.provisioned,
     local,
     logger,
