@@ -1,4 +1,5 @@
 import { UnreachableCaseError } from "../core/errors";
+import { cents } from "../core/money";
 import type { PlaceOrderResult } from "../core/order-service";
 import type { Resolvers, ResolversTypes } from "../generated/resolvers-types";
 import { pageInfoOf } from "./common";
@@ -64,7 +65,7 @@ export const orderResolvers: Resolvers = {
     itemCount: (order) => order.items.reduce((sum, line) => sum + line.quantity, 0),
   },
   OrderLine: {
-    unitPrice: (line) => ({ amountCents: line.unitPriceCents, currency: "USD" }),
-    lineTotal: (line) => ({ amountCents: line.lineTotalCents, currency: "USD" }),
+    unitPrice: (line) => cents(line.unitPriceCents),
+    lineTotal: (line) => cents(line.lineTotalCents),
   },
 };
