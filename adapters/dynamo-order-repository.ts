@@ -1,5 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -10,6 +13,7 @@ import {
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { z } from "zod";
 import { ContentionError, CorruptRecordError } from "../core/errors";
+import type { FraudAssessment } from "../core/fraud";
 import type { Order } from "../core/order";
 import { ORDER_STATUSES } from "../core/order-status";
 import type { Page, PageRequest } from "../core/page";
@@ -18,6 +22,7 @@ import type {
   IdempotencyRecord,
   OrderRepository,
   ReservationResult,
+  StatusChange,
 } from "../core/ports";
 import { decodeCursor, toPage } from "./cursor";
 import { ordersTable } from "./table-definitions";
@@ -40,6 +45,18 @@ const orderItemSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int().positive(),
+  updatedBy: z.string().optional(),
+  statusReason: z.string().optional(),
+  fraudAssessment: z
+    .object({
+      score: z.number(),
+      decision: z.enum(["APPROVE", "REJECT"]),
+      reasons: z.array(z.string()),
+      assessedAt: z.string(),
+    })
+    .optional(),
+  paymentAuthorizationId: z.string().optional(),
+  stockReleased: z.boolean().optional(),
 });
 
 export function orderFromItem(item: Record<string, unknown>): Order {
@@ -210,5 +227,170 @@ export class DynamoOrderRepository implements OrderRepository {
         ExpressionAttributeValues: { ":event": "order_created", ":one": 1 },
       }),
     );
+  }
+
+  async clearCreationUnannounced(orderId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.names.orders,
+          Key: { orderId },
+          UpdateExpression: "REMOVE unannouncedEvent",
+          ConditionExpression: "attribute_exists(unannouncedEvent)",
+        }),
+      );
+    } catch (error) {
+      // Already cleared by an earlier delivery of the same stream record.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async changeStatus(change: StatusChange): Promise<"changed" | "conflict" | "notFound"> {
+    const values: Record<string, unknown> = {
+      ":from": change.from,
+      ":to": change.to,
+      ":at": change.at,
+      ":actor": change.actor,
+      ":one": 1,
+    };
+    let update = "SET #status = :to, updatedAt = :at, updatedBy = :actor";
+    if (change.reason !== undefined) {
+      update += ", statusReason = :reason";
+      values[":reason"] = change.reason;
+    }
+    if (change.paymentAuthorizationId !== undefined) {
+      update += ", paymentAuthorizationId = :authorization";
+      values[":authorization"] = change.paymentAuthorizationId;
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.names.orders,
+          Key: { orderId: change.orderId },
+          UpdateExpression: `${update} ADD version :one`,
+          ConditionExpression: "#status = :from",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: values,
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return "changed";
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return error.Item ? "conflict" : "notFound";
+    }
+  }
+
+  async recordFraudAssessment(
+    orderId: string,
+    assessment: FraudAssessment,
+    actor: string,
+  ): Promise<"recorded" | "conflict"> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.names.orders,
+          Key: { orderId },
+          UpdateExpression:
+            "SET fraudAssessment = :assessment, updatedAt = :at, updatedBy = :actor ADD version :one",
+          ConditionExpression: "#status = :pending AND attribute_not_exists(fraudAssessment)",
+          ExpressionAttributeNames: { "#status": "status" },
+          ExpressionAttributeValues: {
+            ":assessment": assessment,
+            ":at": assessment.assessedAt,
+            ":actor": actor,
+            ":pending": "PENDING",
+            ":one": 1,
+          },
+        }),
+      );
+      return "recorded";
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return "conflict";
+    }
+  }
+
+  async countCustomerOrdersBetween(customerId: string, from: string, to: string): Promise<number> {
+    let count = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.names.orders,
+          IndexName: CUSTOMER_INDEX.indexName,
+          KeyConditionExpression: "customerId = :customerId AND createdAt BETWEEN :from AND :to",
+          ExpressionAttributeValues: { ":customerId": customerId, ":from": from, ":to": to },
+          Select: "COUNT",
+          ExclusiveStartKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    // BETWEEN includes its upper bound; the interval is half-open.
+    const atUpperBound = await this.client.send(
+      new QueryCommand({
+        TableName: this.names.orders,
+        IndexName: CUSTOMER_INDEX.indexName,
+        KeyConditionExpression: "customerId = :customerId AND createdAt = :to",
+        ExpressionAttributeValues: { ":customerId": customerId, ":to": to },
+        Select: "COUNT",
+      }),
+    );
+    return count - (atUpperBound.Count ?? 0);
+  }
+
+  async releaseStock(
+    order: Order,
+    actor: string,
+    at: string,
+  ): Promise<"released" | "alreadyReleased" | "notReleasable"> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.names.orders,
+                Key: { orderId: order.orderId },
+                UpdateExpression:
+                  "SET stockReleased = :yes, updatedAt = :at, updatedBy = :actor ADD version :one",
+                ConditionExpression:
+                  "attribute_not_exists(stockReleased) AND #status IN (:rejected, :cancelled)",
+                ExpressionAttributeNames: { "#status": "status" },
+                ExpressionAttributeValues: {
+                  ":yes": true,
+                  ":at": at,
+                  ":actor": actor,
+                  ":one": 1,
+                  ":rejected": "REJECTED",
+                  ":cancelled": "CANCELLED",
+                },
+                ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+              },
+            },
+            ...order.items.map((line) => ({
+              Update: {
+                TableName: this.names.products,
+                Key: { productId: line.productId },
+                UpdateExpression: "ADD stock :quantity SET updatedAt = :at",
+                ConditionExpression: "attribute_exists(productId)",
+                ExpressionAttributeValues: { ":quantity": line.quantity, ":at": at },
+              },
+            })),
+          ],
+        }),
+      );
+      return "released";
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [orderReason] = error.CancellationReasons ?? [];
+      if (orderReason?.Code === "ConditionalCheckFailed") {
+        const old = orderReason.Item ? unmarshall(orderReason.Item) : undefined;
+        return old?.stockReleased ? "alreadyReleased" : "notReleasable";
+      }
+      throw error;
+    }
   }
 }

@@ -5,10 +5,12 @@ import {
   GetCommand,
   QueryCommand,
   ScanCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import type { Product } from "../core/catalog";
 import { CorruptRecordError } from "../core/errors";
+import type { LowStockFlagger } from "../core/inventory-service";
 import type { Page, PageRequest } from "../core/page";
 import type { ProductRepository } from "../core/ports";
 import { decodeCursor, toPage } from "./cursor";
@@ -23,6 +25,7 @@ const productItemSchema = z.object({
   priceCents: z.number().int().nonnegative(),
   currency: z.literal("USD"),
   stock: z.number().int(),
+  lowStock: z.boolean().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -50,7 +53,7 @@ const CATEGORY_KEY = [
 const BATCH_GET_LIMIT = 100;
 const MAX_BATCH_ROUNDS = 8;
 
-export class DynamoProductRepository implements ProductRepository {
+export class DynamoProductRepository implements ProductRepository, LowStockFlagger {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -116,5 +119,18 @@ export class DynamoProductRepository implements ProductRepository {
       }),
     );
     return toPage(Items, request.first, TABLE_KEY, productFromItem);
+  }
+
+  async flagLowStock(productId: string, stock: number, at: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { productId },
+        UpdateExpression:
+          "SET lowStock = :yes, lowStockSince = if_not_exists(lowStockSince, :at), lowStockSeen = :stock",
+        ConditionExpression: "attribute_exists(productId)",
+        ExpressionAttributeValues: { ":yes": true, ":at": at, ":stock": stock },
+      }),
+    );
   }
 }

@@ -19,6 +19,7 @@ export interface IndexSpec {
 
 export interface TableDefinition {
   readonly partitionKey: KeySpec;
+  readonly sortKey?: KeySpec;
   readonly globalSecondaryIndexes?: readonly IndexSpec[];
   readonly timeToLiveAttribute?: string;
 }
@@ -50,6 +51,31 @@ export const idempotencyTable = {
   timeToLiveAttribute: "expiresAt",
 } as const satisfies TableDefinition;
 
+/** Powertools idempotency records of the event consumers, one per (consumer, event id). */
+export const consumerIdempotencyTable = {
+  partitionKey: { name: "id", type: "S" },
+  timeToLiveAttribute: "expiration",
+} as const satisfies TableDefinition;
+
+/** Each order's changes, one item per version, written by the stream processor. */
+export const orderHistoryTable = {
+  partitionKey: { name: "orderId", type: "S" },
+  sortKey: { name: "entryId", type: "S" },
+} as const satisfies TableDefinition;
+
+/** Sales counters: `DAY#<date>` partitions with a `TOTAL` item and one `PRODUCT#<id>` item each. */
+export const analyticsTable = {
+  partitionKey: { name: "pk", type: "S" },
+  sortKey: { name: "sk", type: "S" },
+  timeToLiveAttribute: "expiresAt",
+} as const satisfies TableDefinition;
+
+/** Mail sent to customers: one item per order and event, so a message is sent once. */
+export const mailOutboxTable = {
+  partitionKey: { name: "orderId", type: "S" },
+  sortKey: { name: "eventType", type: "S" },
+} as const satisfies TableDefinition;
+
 /** The environment variables that carry each resource's physical name or address. */
 export const RESOURCE_ENV = {
   productsTable: "PRODUCTS_TABLE_NAME",
@@ -59,4 +85,8 @@ export const RESOURCE_ENV = {
   fraudQueue: "FRAUD_QUEUE_URL",
   inventoryQueue: "INVENTORY_QUEUE_URL",
   emailQueue: "EMAIL_QUEUE_URL",
+  consumerIdempotencyTable: "CONSUMER_IDEMPOTENCY_TABLE_NAME",
+  orderHistoryTable: "ORDER_HISTORY_TABLE_NAME",
+  analyticsTable: "ANALYTICS_TABLE_NAME",
+  mailOutboxTable: "MAIL_OUTBOX_TABLE_NAME",
 } as const;

@@ -11,6 +11,8 @@ export interface Product {
   readonly priceCents: number;
   readonly currency: Currency;
   readonly stock: number;
+  /** Set by the inventory consumer when stock fell under the low-stock threshold. */
+  readonly lowStock?: boolean | undefined;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -152,7 +152,9 @@ export class OrderService {
 
   private async announceCreation(order: Order): Promise<void> {
     const event: ShopEventOf<"order_created"> = {
-      eventId: this.deps.ids.newId(),
+      // The same id the stream processor uses if it has to announce the order instead, so a
+      // publish that timed out but went through is still one event to the consumers.
+      eventId: `${order.orderId}:order_created`,
       eventType: "order_created",
       version: 1,
       occurredAt: order.createdAt,

@@ -1,3 +1,4 @@
+import type { FraudAssessment } from "./fraud";
 import type { Currency } from "./money";
 import type { OrderStatus } from "./order-status";
 import type { Page } from "./page";
@@ -22,6 +23,27 @@ export interface Order {
   readonly updatedAt: string;
   /** Bumped by every write; status changes are conditional on it. */
   readonly version: number;
+  /** Who made the latest change: `api`, `fraud`, `inventory`, `customer:<id>`, `admin`. */
+  readonly updatedBy?: string | undefined;
+  /** Why the order is in its status, when that needs saying (rejections, cancellations). */
+  readonly statusReason?: string | undefined;
+  readonly fraudAssessment?: FraudAssessment | undefined;
+  readonly paymentAuthorizationId?: string | undefined;
+  /** Set once the units of an order that will never ship are back in stock. */
+  readonly stockReleased?: boolean | undefined;
+}
+
+/** One change in an order's life, as the stream processor recorded it. */
+export interface OrderHistoryEntry {
+  readonly orderId: string;
+  /** The order's version after the change, zero-padded so entries sort in order. */
+  readonly entryId: string;
+  readonly at: string;
+  readonly actor: string;
+  readonly change: "CREATED" | "STATUS_CHANGED" | "FRAUD_ASSESSED" | "STOCK_RELEASED" | "DELETED";
+  readonly summary: string;
+  readonly fromStatus?: string | undefined;
+  readonly toStatus?: string | undefined;
 }
 
 /** A page of a customer's orders. */

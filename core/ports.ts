@@ -1,6 +1,8 @@
 import type { Product } from "./catalog";
 import type { ShopEvent } from "./events";
-import type { Order } from "./order";
+import type { FraudAssessment } from "./fraud";
+import type { Order, OrderHistoryEntry } from "./order";
+import type { OrderStatus } from "./order-status";
 import type { Page, PageRequest } from "./page";
 
 /**
@@ -47,6 +49,46 @@ export interface OrderRepository {
    * announces it from the table instead.
    */
   markCreationUnannounced(orderId: string): Promise<void>;
+  /** Removes the mark once the stream processor has announced the order. */
+  clearCreationUnannounced(orderId: string): Promise<void>;
+  /**
+   * Moves the order from `change.from` to `change.to` if it is still in `from`: the
+   * condition is what keeps a late or duplicated event from moving an order backwards.
+   */
+  changeStatus(change: StatusChange): Promise<"changed" | "conflict" | "notFound">;
+  /** Records the fraud assessment once, while the order is PENDING. */
+  recordFraudAssessment(
+    orderId: string,
+    assessment: FraudAssessment,
+    actor: string,
+  ): Promise<"recorded" | "conflict">;
+  /** The customer's orders created in [from, to). */
+  countCustomerOrdersBetween(customerId: string, from: string, to: string): Promise<number>;
+  /**
+   * Puts the units of a rejected or cancelled order back in stock, at most once per order
+   * (a flag on the order, set in the same transaction).
+   */
+  releaseStock(
+    order: Order,
+    actor: string,
+    at: string,
+  ): Promise<"released" | "alreadyReleased" | "notReleasable">;
+}
+
+export interface StatusChange {
+  readonly orderId: string;
+  readonly from: OrderStatus;
+  readonly to: OrderStatus;
+  readonly actor: string;
+  readonly at: string;
+  readonly reason?: string;
+  readonly paymentAuthorizationId?: string;
+}
+
+export interface OrderHistoryRepository {
+  /** Idempotent: writing the same entry again changes nothing. */
+  append(entry: OrderHistoryEntry): Promise<void>;
+  list(orderId: string): Promise<readonly OrderHistoryEntry[]>;
 }
 
 export interface EventPublisher {

@@ -1,5 +1,9 @@
 import {
+  analyticsTable,
+  consumerIdempotencyTable,
   idempotencyTable,
+  mailOutboxTable,
+  orderHistoryTable,
   ordersTable,
   productsTable,
   RESOURCE_ENV,
@@ -58,6 +62,30 @@ export const tables = {
     envVar: RESOURCE_ENV.idempotencyTable,
     retainOnDelete: false,
   },
+  consumerIdempotency: {
+    ...consumerIdempotencyTable,
+    logicalName: "consumer-idempotency",
+    envVar: RESOURCE_ENV.consumerIdempotencyTable,
+    retainOnDelete: false,
+  },
+  orderHistory: {
+    ...orderHistoryTable,
+    logicalName: "order-history",
+    envVar: RESOURCE_ENV.orderHistoryTable,
+    retainOnDelete: true,
+  },
+  analytics: {
+    ...analyticsTable,
+    logicalName: "analytics",
+    envVar: RESOURCE_ENV.analyticsTable,
+    retainOnDelete: true,
+  },
+  mailOutbox: {
+    ...mailOutboxTable,
+    logicalName: "mail-outbox",
+    envVar: RESOURCE_ENV.mailOutboxTable,
+    retainOnDelete: true,
+  },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof tables;
 
@@ -88,6 +116,16 @@ export const queues = {
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof queues;
 
+/**
+ * Queues that only receive what failed elsewhere: the direct SNS subscription's DLQ and
+ * the stream's on-failure destination.
+ */
+export const failureQueues = {
+  analyticsDeadLetter: { logicalName: "analytics-dlq" },
+  streamFailures: { logicalName: "orders-stream-failures" },
+} as const;
+export type FailureQueueName = keyof typeof failureQueues;
+
 export const queueSubscriptions: readonly QueueSubscriptionSpec[] = [
   { protocol: "sqs", queue: "fraud", eventTypes: ["order_created"], rawMessageDelivery: true },
   {
@@ -103,6 +141,105 @@ export const queueSubscriptions: readonly QueueSubscriptionSpec[] = [
     rawMessageDelivery: true,
   },
 ];
+
+export type ConsumerSource =
+  | {
+      readonly kind: "sqs";
+      readonly queue: QueueName;
+      readonly batchSize: number;
+      readonly maxBatchingWindowSeconds: number;
+    }
+  | {
+      /** A Lambda subscribed to the topic directly (protocol `lambda`). */
+      readonly kind: "sns";
+      readonly eventTypes: readonly EventType[];
+      readonly deadLetter: FailureQueueName;
+      /** Lambda retries a failed asynchronous invocation twice: three attempts in all. */
+      readonly maxReceiveCount: number;
+    }
+  | {
+      readonly kind: "dynamodb-stream";
+      readonly table: "orders";
+      readonly batchSize: number;
+      readonly maxBatchingWindowSeconds: number;
+      readonly startingPosition: "TRIM_HORIZON" | "LATEST";
+      readonly bisectBatchOnError: true;
+      readonly maxRetryAttempts: number;
+      readonly maxRecordAgeSeconds: number;
+      readonly onFailure: FailureQueueName;
+    };
+
+export interface ConsumerSpec {
+  /** The handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly source: ConsumerSource;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** At most this many concurrent invocations; undefined means the account's pool. */
+  readonly reservedConcurrency?: number;
+  /** The tables and other resources the consumer's code uses, for its grants and env. */
+  readonly uses: {
+    readonly tables: readonly TableName[];
+    readonly publishes?: boolean;
+  };
+}
+
+export const consumers = {
+  fraud: {
+    entry: "consumers/fraud.ts",
+    source: { kind: "sqs", queue: "fraud", batchSize: 10, maxBatchingWindowSeconds: 0 },
+    // Scoring reads the customer's recent orders; the memory buys CPU for it.
+    memoryMb: 1024,
+    timeoutSeconds: 30,
+    uses: { tables: ["orders", "consumerIdempotency"] },
+  },
+  inventory: {
+    entry: "consumers/inventory.ts",
+    source: { kind: "sqs", queue: "inventory", batchSize: 10, maxBatchingWindowSeconds: 1 },
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    // Stock writes contend on hot products; a few workers drain the queue without piling up.
+    reservedConcurrency: 2,
+    uses: { tables: ["orders", "products", "consumerIdempotency"] },
+  },
+  email: {
+    entry: "consumers/email.ts",
+    source: { kind: "sqs", queue: "email", batchSize: 10, maxBatchingWindowSeconds: 1 },
+    memoryMb: 256,
+    timeoutSeconds: 15,
+    uses: { tables: ["mailOutbox", "consumerIdempotency"] },
+  },
+  analytics: {
+    entry: "consumers/analytics.ts",
+    source: {
+      kind: "sns",
+      eventTypes: ["order_created"],
+      deadLetter: "analyticsDeadLetter",
+      maxReceiveCount: 3,
+    },
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    uses: { tables: ["analytics", "consumerIdempotency"] },
+  },
+  streamProcessor: {
+    entry: "consumers/stream-processor.ts",
+    source: {
+      kind: "dynamodb-stream",
+      table: "orders",
+      batchSize: 25,
+      maxBatchingWindowSeconds: 0,
+      startingPosition: "TRIM_HORIZON",
+      bisectBatchOnError: true,
+      maxRetryAttempts: 3,
+      maxRecordAgeSeconds: 3600,
+      onFailure: "streamFailures",
+    },
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    uses: { tables: ["orders", "orderHistory"], publishes: true },
+  },
+} as const satisfies Record<string, ConsumerSpec>;
+export type ConsumerName = keyof typeof consumers;
 
 /** The SNS filter policy that lets through exactly these event types. */
 export function filterPolicyFor(eventTypes: readonly EventType[]): Record<string, string[]> {

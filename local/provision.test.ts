@@ -6,7 +6,7 @@ import {
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { queueSubscriptions, queues, tables } from "../infra/topology";
+import { consumers, queueSubscriptions, queues, tables } from "../infra/topology";
 import { createTestShop, type TestShop } from "../test/support/test-shop";
 import { provisionTopology } from "./provision";
 import { seedCatalogIfEmpty } from "./seed";
@@ -72,7 +72,8 @@ describe("provisioning from the topology", () => {
     const { Subscriptions = [] } = await shop.local.sns.send(
       new ListSubscriptionsByTopicCommand({ TopicArn: shop.provisioned.topicArn }),
     );
-    expect(Subscriptions).toHaveLength(queueSubscriptions.length);
+    const direct = Object.values(consumers).filter((c) => c.source.kind === "sns").length;
+    expect(Subscriptions).toHaveLength(queueSubscriptions.length + direct);
   });
 
   it("seeds the 50 sample products once, and never over a catalog that has data", async () => {

@@ -20,6 +20,10 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import {
+  type ConsumerName,
+  consumers,
+  type FailureQueueName,
+  failureQueues,
   filterPolicyFor,
   type QueueName,
   type QueueSpec,
@@ -47,6 +51,12 @@ export interface Provisioned {
   readonly tableNames: Record<TableName, string>;
   readonly topicArn: string;
   readonly queues: Record<QueueName, ProvisionedQueue>;
+  readonly failureQueues: Record<FailureQueueName, { readonly url: string; readonly arn: string }>;
+  /**
+   * For each consumer subscribed to the topic directly: the private queue that stands in
+   * for the subscription locally (same filter, SNS envelope kept, redrive to the DLQ).
+   */
+  readonly directSubscriptions: Partial<Record<ConsumerName, ProvisionedQueue>>;
   /** Each resource's physical name under the variable the topology names for it. */
   readonly env: Record<string, string>;
 }
@@ -86,7 +96,48 @@ export async function provisionTopology(
     });
   }
 
-  return { tableNames, topicArn: TopicArn, queues: provisionedQueues, env };
+  const provisionedFailureQueues = {} as Provisioned["failureQueues"];
+  for (const [name, spec] of Object.entries(failureQueues) as [
+    FailureQueueName,
+    { logicalName: string },
+  ][]) {
+    const url = await createOrUpdateQueue(clients.sqs, `${prefix}${spec.logicalName}`, {
+      MessageRetentionPeriod: String(14 * 24 * 60 * 60),
+    });
+    provisionedFailureQueues[name] = { url, arn: await queueArn(clients.sqs, url) };
+  }
+
+  const directSubscriptions: Provisioned["directSubscriptions"] = {};
+  for (const [name, consumer] of Object.entries(consumers) as [
+    ConsumerName,
+    (typeof consumers)[ConsumerName],
+  ][]) {
+    if (consumer.source.kind !== "sns") continue;
+    const deadLetter = provisionedFailureQueues[consumer.source.deadLetter];
+    const url = await createOrUpdateQueue(clients.sqs, `${prefix}${name}-subscription`, {
+      VisibilityTimeout: String(consumer.timeoutSeconds),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: deadLetter.arn,
+        maxReceiveCount: consumer.source.maxReceiveCount,
+      }),
+    });
+    const arn = await queueArn(clients.sqs, url);
+    await ensureSubscription(clients.sns, TopicArn, arn, {
+      FilterPolicy: JSON.stringify(filterPolicyFor(consumer.source.eventTypes)),
+      // Kept as the SNS envelope, which is what a Lambda subscriber receives.
+      RawMessageDelivery: "false",
+    });
+    directSubscriptions[name] = { url, arn, deadLetterUrl: deadLetter.url };
+  }
+
+  return {
+    tableNames,
+    topicArn: TopicArn,
+    queues: provisionedQueues,
+    failureQueues: provisionedFailureQueues,
+    directSubscriptions,
+    env,
+  };
 }
 
 async function ensureTable(
@@ -98,6 +149,7 @@ async function ensureTable(
   const addKey = (key: { name: string; type: "S" | "N" }) =>
     keys.set(key.name, { AttributeName: key.name, AttributeType: key.type });
   addKey(spec.partitionKey);
+  if (spec.sortKey) addKey(spec.sortKey);
   for (const index of spec.globalSecondaryIndexes ?? []) {
     addKey(index.partitionKey);
     addKey(index.sortKey);
@@ -108,7 +160,12 @@ async function ensureTable(
         TableName: tableName,
         BillingMode: "PAY_PER_REQUEST",
         AttributeDefinitions: [...keys.values()],
-        KeySchema: [{ AttributeName: spec.partitionKey.name, KeyType: "HASH" }],
+        KeySchema: [
+          { AttributeName: spec.partitionKey.name, KeyType: "HASH" },
+          ...(spec.sortKey
+            ? [{ AttributeName: spec.sortKey.name, KeyType: "RANGE" as const }]
+            : []),
+        ],
         ...(spec.globalSecondaryIndexes?.length
           ? {
               GlobalSecondaryIndexes: spec.globalSecondaryIndexes.map((index) => ({

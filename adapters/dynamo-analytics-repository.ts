@@ -1,0 +1,97 @@
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
+import {
+  type AnalyticsRepository,
+  type DailySales,
+  dayOf,
+  type ProductSales,
+} from "../core/analytics";
+import type { OrderCreatedData } from "../core/events";
+
+/** How long an event id is remembered for deduplication; SNS redelivers within hours. */
+const DEDUPE_TTL_SECONDS = 7 * 24 * 60 * 60;
+
+/**
+ * Counters in one table: `DAY#<date>` / `TOTAL` and `DAY#<date>` / `PRODUCT#<id>`, grown
+ * with atomic ADDs in the same transaction as the event's dedupe marker, so an event is
+ * counted exactly once however often it arrives.
+ */
+export class DynamoAnalyticsRepository implements AnalyticsRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async countOrder(eventId: string, order: OrderCreatedData): Promise<"counted" | "duplicate"> {
+    const pk = `DAY#${dayOf(order.createdAt)}`;
+    const units = order.items.reduce((sum, line) => sum + line.quantity, 0);
+    const add = (sk: string, orderUnits: number, revenueCents: number) => ({
+      Update: {
+        TableName: this.tableName,
+        Key: { pk, sk },
+        UpdateExpression: "ADD orders :one, units :units, revenueCents :revenue",
+        ExpressionAttributeValues: { ":one": 1, ":units": orderUnits, ":revenue": revenueCents },
+      },
+    });
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk: `EVENT#${eventId}`,
+                  sk: "COUNTED",
+                  expiresAt: Math.floor(Date.now() / 1000) + DEDUPE_TTL_SECONDS,
+                },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+            add("TOTAL", units, order.totalCents),
+            ...order.items.map((line) =>
+              add(`PRODUCT#${line.productId}`, line.quantity, line.lineTotalCents),
+            ),
+          ],
+        }),
+      );
+      return "counted";
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
+      ) {
+        return "duplicate";
+      }
+      throw error;
+    }
+  }
+
+  async getDailySales(day: string): Promise<DailySales> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": `DAY#${day}` },
+      }),
+    );
+    const counters = (item: Record<string, unknown>) => ({
+      orders: Number(item.orders ?? 0),
+      units: Number(item.units ?? 0),
+      revenueCents: Number(item.revenueCents ?? 0),
+    });
+    const total = Items.find((item) => item.sk === "TOTAL");
+    const products: ProductSales[] = Items.filter((item) => String(item.sk).startsWith("PRODUCT#"))
+      .map((item) => ({ productId: String(item.sk).slice("PRODUCT#".length), ...counters(item) }))
+      .sort((a, b) => b.revenueCents - a.revenueCents);
+    return {
+      day,
+      ...(total ? counters(total) : { orders: 0, units: 0, revenueCents: 0 }),
+      products,
+    };
+  }
+}

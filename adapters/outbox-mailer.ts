@@ -1,0 +1,76 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { EmailMessage, Mailer } from "../core/email";
+
+export interface OutboxMessage extends EmailMessage {
+  readonly sentAt: string;
+  readonly via: string;
+}
+
+/**
+ * The mail outbox: one item per (order, event type), written with a condition so a
+ * message exists once however often its event arrives. Locally it is the mailer itself
+ * (a person reads the outbox); in the cloud the SES mailer records each message here too.
+ */
+export class MailOutbox {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Claims the (order, event type) slot; false when the message was sent before. */
+  async claim(message: EmailMessage, via: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...message, sentAt: new Date().toISOString(), via },
+          ConditionExpression: "attribute_not_exists(orderId)",
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async forOrder(orderId: string): Promise<OutboxMessage[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: "orderId = :orderId",
+        ExpressionAttributeValues: { ":orderId": orderId },
+      }),
+    );
+    return Items as OutboxMessage[];
+  }
+
+  /** The most recent messages, newest first (a scan: the outbox is for people, not traffic). */
+  async recent(limit: number): Promise<OutboxMessage[]> {
+    const items: OutboxMessage[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({ TableName: this.tableName, ExclusiveStartKey }),
+      );
+      items.push(...((page.Items ?? []) as OutboxMessage[]));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items.sort((a, b) => (a.sentAt < b.sentAt ? 1 : -1)).slice(0, limit);
+  }
+}
+
+/** The local mailer: a message is "sent" by landing in the outbox. */
+export class OutboxMailer implements Mailer {
+  constructor(private readonly outbox: MailOutbox) {}
+
+  async send(message: EmailMessage): Promise<"sent" | "duplicate"> {
+    return (await this.outbox.claim(message, "outbox")) ? "sent" : "duplicate";
+  }
+}

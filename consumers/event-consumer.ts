@@ -1,0 +1,189 @@
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  SNSEvent,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from "aws-lambda";
+import { CorruptRecordError } from "../core/errors";
+import { type ShopEvent, type EventType as ShopEventType, shopEventSchema } from "../core/events";
+import type { ConsumerRuntime } from "./runtime";
+
+/**
+ * What every consumer shares, in one place: parsing and validating the event, skipping
+ * event types it does not handle, deduplicating by event id (Powertools idempotency),
+ * reporting partial batch failures (Powertools batch), logging with the event's context
+ * and counting what it did (Powertools metrics). A consumer supplies only what to do with
+ * one valid event.
+ */
+
+export interface EventContext {
+  /** Epoch ms by which the invocation must be done (its timeout, less a margin). */
+  readonly deadline: number;
+}
+
+export interface EventConsumer {
+  readonly accepts: readonly ShopEventType[];
+  handle(event: ShopEvent, context: EventContext): Promise<unknown>;
+}
+
+/** Time kept back from the invocation's budget for reporting and cleanup. */
+const DEADLINE_MARGIN_MS = 1000;
+/** Events are deduplicated for a week: longer than any redelivery or DLQ redrive window. */
+const DEDUPE_SECONDS = 7 * 24 * 60 * 60;
+
+export function parseEvent(body: string): ShopEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (cause) {
+    throw new CorruptRecordError("event body is not JSON", { cause });
+  }
+  const parsed = shopEventSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new CorruptRecordError(
+      `event does not match its schema: ${parsed.error.issues[0]?.message}`,
+      {
+        cause: parsed.error,
+      },
+    );
+  }
+  return parsed.data;
+}
+
+/** Runs the consumer on one event at most once per event id, within the invocation. */
+function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Context) {
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: "eventId",
+    expiresAfterSeconds: DEDUPE_SECONDS,
+  });
+  config.registerLambdaContext(context);
+  const eventContext: EventContext = {
+    deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
+  };
+  const handleOnce = makeIdempotent(
+    async (event: ShopEvent) => {
+      await consumer.handle(event, eventContext);
+      return { eventId: event.eventId };
+    },
+    { persistenceStore: runtime.idempotencyStore, config, keyPrefix: runtime.name },
+  );
+  return async (event: ShopEvent, source: string): Promise<void> => {
+    const logContext = {
+      eventId: event.eventId,
+      eventType: event.eventType,
+      orderId: event.data.orderId,
+      source,
+    };
+    if (!consumer.accepts.includes(event.eventType)) {
+      runtime.logger.info("event type not handled here; skipped", logContext);
+      return;
+    }
+    try {
+      await handleOnce(event);
+    } catch (error) {
+      runtime.logger.error("event failed; it will be retried", {
+        ...logContext,
+        error: describe(error),
+      });
+      runtime.metrics.addMetric("EventsFailed", MetricUnit.Count, 1);
+      throw error;
+    }
+    runtime.logger.info("event processed", logContext);
+    runtime.metrics.addMetric("EventsProcessed", MetricUnit.Count, 1);
+  };
+}
+
+/** An SQS-triggered Lambda handler that reports partial batch failures. */
+export function sqsConsumerHandler(runtime: ConsumerRuntime, consumer: EventConsumer) {
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    // A processor per invocation: locally one handler serves concurrent invocations.
+    const processor = new BatchProcessor(EventType.SQS);
+    const process = onceEach(runtime, consumer, context);
+    const recordHandler = async (record: SQSRecord) => {
+      let parsed: ShopEvent;
+      try {
+        parsed = parseEvent(record.body);
+      } catch (error) {
+        runtime.logger.error("poison record; it will land in the DLQ", {
+          messageId: record.messageId,
+          error: describe(error),
+        });
+        runtime.metrics.addMetric("PoisonRecords", MetricUnit.Count, 1);
+        throw error;
+      }
+      await process(parsed, record.messageId);
+    };
+    try {
+      return await processPartialResponse(event, recordHandler, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      runtime.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/**
+ * A Lambda handler subscribed to the topic directly. SNS invokes it with one record; a
+ * thrown error makes Lambda retry the invocation, and then send it to the DLQ.
+ */
+export function snsConsumerHandler(runtime: ConsumerRuntime, consumer: EventConsumer) {
+  return async (event: SNSEvent, context: Context): Promise<void> => {
+    const process = onceEach(runtime, consumer, context);
+    try {
+      for (const record of event.Records) {
+        await process(parseEvent(record.Sns.Message), record.Sns.MessageId);
+      }
+    } finally {
+      runtime.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+/**
+ * A handler on a DynamoDB stream. Records are processed in order, one at a time, since a
+ * later change of an order must not overtake an earlier one; failures are reported by
+ * sequence number, so Lambda retries from the first failed record.
+ */
+export function streamConsumerHandler(
+  runtime: ConsumerRuntime,
+  handleRecord: (record: DynamoDBRecord) => Promise<void>,
+) {
+  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+    const processor = new BatchProcessor(EventType.DynamoDBStreams);
+    const recordHandler = async (record: DynamoDBRecord) => {
+      try {
+        await handleRecord(record);
+        runtime.metrics.addMetric("StreamRecordsProcessed", MetricUnit.Count, 1);
+      } catch (error) {
+        runtime.logger.error("stream record failed", {
+          sequenceNumber: record.dynamodb?.SequenceNumber,
+          eventName: record.eventName,
+          error: describe(error),
+        });
+        throw error;
+      }
+    };
+    try {
+      return await processPartialResponse(event, recordHandler, processor, {
+        context,
+        processInParallel: false,
+        throwOnFullBatchFailure: false,
+      });
+    } finally {
+      runtime.metrics.publishStoredMetrics();
+    }
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,54 @@
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBRecord, AttributeValue as LambdaAttributeValue } from "aws-lambda";
+import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
+import { DynamoOrderRepository, orderFromItem } from "../adapters/dynamo-order-repository";
+import { SnsEventPublisher } from "../adapters/sns-event-publisher";
+import { effectsOf, type StoredOrder } from "../core/order-changes";
+import { streamConsumerHandler } from "./event-consumer";
+import { type ConsumerRuntime, lazyHandler } from "./runtime";
+
+function storedOrder(
+  image: Record<string, LambdaAttributeValue> | undefined,
+): StoredOrder | undefined {
+  if (!image) return undefined;
+  const item = unmarshall(image as Record<string, AttributeValue>);
+  const unannouncedEvent =
+    typeof item.unannouncedEvent === "string" ? item.unannouncedEvent : undefined;
+  return { ...orderFromItem(item), unannouncedEvent };
+}
+
+/**
+ * Reacts to every change of the orders table: publishes the status-change events (the
+ * table is their outbox), announces orders the mutation could not, and keeps each
+ * order's history. Event ids come from the change, so a retried record republishes the
+ * same events and consumers drop the repeats.
+ */
+export function createStreamProcessor(runtime: ConsumerRuntime) {
+  const { config, clients, logger } = runtime;
+  const publisher = new SnsEventPublisher(clients.sns, config.orderEventsTopicArn);
+  const history = new DynamoHistoryRepository(clients.dynamodb, config.tables.orderHistory);
+  const orders = new DynamoOrderRepository(clients.dynamodb, config.tables);
+
+  return streamConsumerHandler(runtime, async (record: DynamoDBRecord) => {
+    if (!record.eventName) return;
+    const effects = effectsOf({
+      eventName: record.eventName,
+      oldImage: storedOrder(record.dynamodb?.OldImage),
+      newImage: storedOrder(record.dynamodb?.NewImage),
+    });
+    for (const event of effects.events) {
+      await publisher.publish(event);
+      logger.info("published from the stream", {
+        eventId: event.eventId,
+        eventType: event.eventType,
+        orderId: event.data.orderId,
+      });
+    }
+    for (const entry of effects.history) await history.append(entry);
+    const orderId = effects.history[0]?.orderId ?? effects.events[0]?.data.orderId;
+    if (effects.clearsUnannounced && orderId) await orders.clearCreationUnannounced(orderId);
+  });
+}
+
+export const handler = lazyHandler("stream-processor", createStreamProcessor);
