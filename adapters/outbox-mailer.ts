@@ -5,19 +5,14 @@ import {
   QueryCommand,
   ScanCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { EmailMessage, Mailer } from "../core/email";
-
-export interface OutboxMessage extends EmailMessage {
-  readonly sentAt: string;
-  readonly via: string;
-}
+import type { EmailMessage, Mailer, SentEmail, SentEmailReader } from "../core/email";
 
 /**
  * The mail outbox: one item per (order, event type), written with a condition so a
  * message exists once however often its event arrives. Locally it is the mailer itself
  * (a person reads the outbox); in the cloud the SES mailer records each message here too.
  */
-export class MailOutbox {
+export class MailOutbox implements SentEmailReader {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -40,7 +35,7 @@ export class MailOutbox {
     }
   }
 
-  async forOrder(orderId: string): Promise<OutboxMessage[]> {
+  async forOrder(orderId: string): Promise<SentEmail[]> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -48,18 +43,18 @@ export class MailOutbox {
         ExpressionAttributeValues: { ":orderId": orderId },
       }),
     );
-    return Items as OutboxMessage[];
+    return Items as SentEmail[];
   }
 
   /** The most recent messages, newest first (a scan: the outbox is for people, not traffic). */
-  async recent(limit: number): Promise<OutboxMessage[]> {
-    const items: OutboxMessage[] = [];
+  async recent(limit: number): Promise<SentEmail[]> {
+    const items: SentEmail[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new ScanCommand({ TableName: this.tableName, ExclusiveStartKey }),
       );
-      items.push(...((page.Items ?? []) as OutboxMessage[]));
+      items.push(...((page.Items ?? []) as SentEmail[]));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items.sort((a, b) => (a.sentAt < b.sentAt ? 1 : -1)).slice(0, limit);

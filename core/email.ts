@@ -10,6 +10,19 @@ export interface EmailMessage {
   readonly html: string;
 }
 
+/** A message as the outbox keeps it. */
+export interface SentEmail extends EmailMessage {
+  readonly sentAt: string;
+  /** Which mailer sent it: `outbox` locally, `ses` in the cloud. */
+  readonly via: string;
+}
+
+/** Reads what was sent, for people checking what the shop told its customers. */
+export interface SentEmailReader {
+  forOrder(orderId: string): Promise<SentEmail[]>;
+  recent(limit: number): Promise<SentEmail[]>;
+}
+
 /** Sends mail. Sending one (order, event type) twice sends one message. */
 export interface Mailer {
   send(message: EmailMessage): Promise<"sent" | "duplicate">;

@@ -1,10 +1,12 @@
 import { rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { createAwsClients } from "../adapters/aws-clients";
 import { createLogger } from "../adapters/powertools-logger";
 import { createApiHandler } from "../api/create-api";
+import { fileCheckpoints } from "./checkpoint-file";
 import { LocalSetupError } from "./errors";
+import { startEventSources } from "./event-sources";
 import { createHttpBridge } from "./http-bridge";
 import { assertPortFree } from "./ports";
 import { type Emulators, provisionShop, startEmulators } from "./stack";
@@ -19,6 +21,8 @@ http://127.0.0.1:$PORT (default 4000). Data persists in .data/ between runs.
 Environment: PORT (4000), DYNAMODB_PORT (8000), SNS_SQS_PORT (4566), DATA_DIR (.data)`;
 
 const RESOURCE_PREFIX = "shop-";
+/** Failed records are retried after this long locally, instead of the queues' minutes. */
+const LOCAL_RETRY_DELAY_SECONDS = 2;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -64,6 +68,17 @@ async function main(): Promise<void> {
       clients: createAwsClients(shop.config),
       logger,
     });
+    const clients = createAwsClients(shop.config);
+    const sources = startEventSources({
+      config: shop.config,
+      clients,
+      provisioned: shop.provisioned,
+      endpoints: emulators,
+      retryDelaySeconds: LOCAL_RETRY_DELAY_SECONDS,
+      checkpoints: fileCheckpoints(join(dataDir, "stream-checkpoints.json")),
+    });
+    stoppers.push(() => sources.stop());
+
     const http = createHttpBridge(api, logger);
     await new Promise<void>((ready, fail) => {
       http.once("error", fail);
@@ -82,6 +97,7 @@ async function main(): Promise<void> {
         `  DynamoDB  ${emulators.dynamodb}  (DynamoDB Local, data in ${dataDir}/dynamodb)`,
         `  SNS/SQS   ${emulators.snsSqs}  (fauxqs, data in ${dataDir}/sns-sqs)`,
         `  Topic     ${shop.provisioned.topicArn}`,
+        "  Consumers fraud, inventory, email (SQS); analytics (SNS); stream-processor (orders stream)",
         `  Catalog   ${shop.seeded > 0 ? `${shop.seeded} sample products seeded` : "kept from the last run (npm start -- --fresh to reset)"}`,
         "Press Ctrl-C to stop.",
         "",

@@ -15,5 +15,6 @@ export const catalogResolvers: Resolvers = {
     id: (product) => product.productId,
     price: (product) => ({ amountCents: product.priceCents, currency: product.currency }),
     inStock: (product) => product.stock > 0,
+    lowStock: (product) => product.lowStock === true,
   },
 };
