@@ -11,6 +11,7 @@ export default defineConfig({
     env: {
       // Handlers log JSON lines; in tests only failures are worth reading.
       POWERTOOLS_LOG_LEVEL: "CRITICAL",
+      POWERTOOLS_METRICS_DISABLED: "true",
       AWS_ACCESS_KEY_ID: "local",
       AWS_SECRET_ACCESS_KEY: "local",
       NODE_OPTIONS: "--disable-warning=ExperimentalWarning",

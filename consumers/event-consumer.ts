@@ -1,5 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from "@aws-lambda-powertools/idempotency";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type {
   Context,
@@ -88,6 +92,13 @@ function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Co
     try {
       await handleOnce(event);
     } catch (error) {
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        // Another delivery of this event is being handled right now. Its own message is
+        // retried if it fails (or its process dies), so this copy has nothing left to do.
+        runtime.logger.info("duplicate of an event in progress; dropped", logContext);
+        runtime.metrics.addMetric("DuplicateEvents", MetricUnit.Count, 1);
+        return;
+      }
       runtime.logger.error("event failed; it will be retried", {
         ...logContext,
         error: describe(error),

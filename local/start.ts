@@ -25,6 +25,8 @@ const RESOURCE_PREFIX = "shop-";
 const LOCAL_RETRY_DELAY_SECONDS = 2;
 
 async function main(): Promise<void> {
+  // CloudWatch metrics (EMF lines) mean nothing on a laptop; POWERTOOLS_METRICS_DISABLED=false shows them.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const { values } = parseArgs({
     options: { fresh: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
   });

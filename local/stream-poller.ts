@@ -4,6 +4,7 @@ import {
   DescribeStreamCommand,
   type DynamoDBStreamsClient,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type Shard,
   type _Record as StreamRecord,
@@ -194,9 +195,9 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
     if (lastRecord) checkpoints.set(shardId, lastRecord);
   }
 
-  async function followShard(shardId: string): Promise<void> {
+  async function iteratorFor(shardId: string): Promise<string | undefined> {
     const checkpoint = checkpoints.get(shardId);
-    const start = await options.streams.send(
+    const { ShardIterator } = await options.streams.send(
       new GetShardIteratorCommand({
         StreamArn: streamArn,
         ShardId: shardId,
@@ -205,11 +206,27 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
           : { ShardIteratorType: options.startingPosition }),
       }),
     );
-    let iterator = start.ShardIterator;
+    return ShardIterator;
+  }
+
+  async function followShard(shardId: string): Promise<void> {
+    let iterator = await iteratorFor(shardId);
     while (running && iterator) {
-      const page = await options.streams.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: options.batchSize }),
-      );
+      let page: GetRecordsCommandOutput;
+      try {
+        page = await options.streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: options.batchSize }),
+        );
+      } catch (error) {
+        // An iterator can go stale (expired, or past what the stream keeps): take a new one
+        // from the checkpoint, as Lambda's poller does.
+        if (error instanceof Error && /ExpiredIterator|TrimmedDataAccess/.test(error.name)) {
+          await sleep(pollInterval);
+          iterator = await iteratorFor(shardId);
+          continue;
+        }
+        throw error;
+      }
       const records = page.Records ?? [];
       if (records.length > 0) await deliver(shardId, records);
       iterator = page.NextShardIterator;

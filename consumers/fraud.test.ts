@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../adapters/config";
+import type { Order } from "../core/order";
+import type { OrderService } from "../core/order-service";
+import type { Poller } from "../local/sqs-poller";
+import {
+  orderCreatedEvent,
+  peekBodies,
+  queueDepth,
+  runConsumers,
+  sendToQueue,
+} from "../test/support/consumer-harness";
+import { aProduct, createTestShop, eventually, type TestShop } from "../test/support/test-shop";
+
+let shop: TestShop;
+let orders: OrderService;
+const running: Poller[] = [];
+
+function withPayment(payment: Partial<Config["payment"]>): Config {
+  return { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0, ...payment } };
+}
+
+beforeAll(async () => {
+  shop = await createTestShop();
+  await shop.putProducts([
+    aProduct({ productId: "book", priceCents: 2000, stock: 1000 }),
+    aProduct({ productId: "diamond", priceCents: 250_000, stock: 10 }),
+  ]);
+  orders = shop.services().orders;
+});
+afterAll(async () => {
+  await Promise.all(running.map((p) => p.stop()));
+  shop.destroy();
+});
+
+async function place(customerId: string, productId: string, quantity = 1): Promise<Order> {
+  const result = await orders.placeOrder({ customerId, items: [{ productId, quantity }] });
+  if (result.kind !== "placed") throw new Error(JSON.stringify(result));
+  return result.order;
+}
+
+async function decided(orderId: string) {
+  return eventually(
+    () => orders.getOrder(orderId),
+    (o) => o?.status !== "PENDING",
+    { what: `a decision on ${orderId}` },
+  );
+}
+
+const queue = () => shop.provisioned.queues.fraud;
+
+describe("the fraud consumer", () => {
+  it("confirms a low-risk order once its payment is authorized, once however often the event arrives", async () => {
+    const consumer = runConsumers(shop, ["fraud"], { config: withPayment({}) });
+    const order = await place("regular", "book");
+    const event = orderCreatedEvent(order);
+    await sendToQueue(shop, queue().url, [event, event]);
+    const confirmed = await decided(order.orderId);
+    await eventually(
+      () => queueDepth(shop, queue().url),
+      (depth) => depth === 0,
+    );
+    expect(confirmed).toMatchObject({
+      status: "CONFIRMED",
+      updatedBy: "fraud",
+      fraudAssessment: {
+        decision: "APPROVE",
+        score: 10,
+        reasons: ["first order from this customer"],
+      },
+      paymentAuthorizationId: expect.stringMatching(/^auth_/),
+    });
+    // created (1), assessed (2), confirmed (3): the duplicate changed nothing.
+    expect((await orders.getOrder(order.orderId))?.version).toBe(3);
+    expect(await queueDepth(shop, queue().deadLetterUrl)).toBe(0);
+    await consumer.stop();
+  });
+
+  it("rejects a high-risk order with its score and reasons", async () => {
+    const consumer = runConsumers(shop, ["fraud"], { config: withPayment({}) });
+    const order = await place("big-spender", "diamond");
+    await sendToQueue(shop, queue().url, [orderCreatedEvent(order)]);
+    const rejected = await decided(order.orderId);
+    expect(rejected?.status).toBe("REJECTED");
+    expect(rejected?.fraudAssessment?.decision).toBe("REJECT");
+    expect(rejected?.statusReason).toMatch(/^fraud risk 75: order value over \$2,000; first order/);
+    await consumer.stop();
+  });
+
+  it("rejects an order whose payment is declined", async () => {
+    const consumer = runConsumers(shop, ["fraud"], { config: withPayment({ declineRate: 1 }) });
+    const order = await place("declined-card", "book");
+    await sendToQueue(shop, queue().url, [orderCreatedEvent(order)]);
+    const rejected = await decided(order.orderId);
+    expect(rejected).toMatchObject({
+      status: "REJECTED",
+      statusReason: "payment declined: card declined by issuer",
+    });
+    await consumer.stop();
+  });
+
+  it("gives up on a hung provider within its budget, and the order waits in the DLQ still PENDING", async () => {
+    const consumer = runConsumers(shop, ["fraud"], {
+      config: withPayment({ latencyMs: 60_000, attemptTimeoutMs: 150, maxAttempts: 2 }),
+    });
+    const order = await place("hung", "book");
+    const started = Date.now();
+    await sendToQueue(shop, queue().url, [orderCreatedEvent(order)]);
+    await eventually(
+      () => queueDepth(shop, queue().deadLetterUrl),
+      (depth) => depth === 1,
+      { what: "the DLQ" },
+    );
+    // Three receives of two 150 ms attempts each: nowhere near the provider's 60 s.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await orders.getOrder(order.orderId))?.status).toBe("PENDING");
+    await consumer.stop();
+  });
+
+  it("moves a poison record to the DLQ after three receives, and still decides the rest of its batch", async () => {
+    const consumer = runConsumers(shop, ["fraud"], { config: withPayment({}) });
+    const before = await queueDepth(shop, queue().deadLetterUrl);
+    const order = await place("batch-mate", "book");
+    await sendToQueue(shop, queue().url, ["{not json", orderCreatedEvent(order)]);
+    expect((await decided(order.orderId))?.status).toBe("CONFIRMED");
+    await eventually(
+      () => queueDepth(shop, queue().deadLetterUrl),
+      (depth) => depth === before + 1,
+      { what: "the DLQ" },
+    );
+    expect(await peekBodies(shop, queue().deadLetterUrl)).toContain("{not json");
+    await consumer.stop();
+  });
+});
