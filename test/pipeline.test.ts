@@ -8,6 +8,7 @@ import type { Order } from "../core/order";
 import type { OrderService } from "../core/order-service";
 import { startEventSources } from "../local/event-sources";
 import type { Poller } from "../local/sqs-poller";
+import { graphqlEvent, invoke } from "./support/api-events";
 import { aProduct, createTestShop, eventually, type TestShop } from "./support/test-shop";
 
 let shop: TestShop;
@@ -18,6 +19,8 @@ beforeAll(async () => {
   shop = await createTestShop();
   await shop.putProducts([
     aProduct({ productId: "kettle", name: "Kettle", priceCents: 3500, stock: 50 }),
+    aProduct({ productId: "piano", name: "Grand Piano", priceCents: 900_000, stock: 3 }),
+    aProduct({ productId: "toaster", name: "Toaster", priceCents: 2500, stock: 40 }),
   ]);
   const config = { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0 } };
   sources = startEventSources({
@@ -35,11 +38,8 @@ afterAll(async () => {
   shop.destroy();
 });
 
-async function place(customerId: string, quantity: number): Promise<Order> {
-  const result = await orders.placeOrder({
-    customerId,
-    items: [{ productId: "kettle", quantity }],
-  });
+async function place(customerId: string, quantity: number, productId = "kettle"): Promise<Order> {
+  const result = await orders.placeOrder({ customerId, items: [{ productId, quantity }] });
   if (result.kind !== "placed") throw new Error(JSON.stringify(result));
   return result.order;
 }
@@ -90,5 +90,130 @@ describe("the order pipeline", () => {
     );
     expect(entries.map((e) => e.change)).toEqual(["CREATED", "FRAUD_ASSESSED", "STATUS_CHANGED"]);
     expect(entries.map((e) => e.actor)).toEqual(["api", "fraud", "fraud"]);
+  });
+
+  it("rejects a high-risk order and returns its stock exactly once", async () => {
+    const order = await place("pipeline-risky", 1, "piano");
+    expect(await shop.stockOf("piano")).toBe(2);
+    const rejected = await eventually(
+      () => orders.getOrder(order.orderId),
+      (o) => o?.stockReleased === true,
+      {
+        what: "the stock released",
+      },
+    );
+    expect(rejected).toMatchObject({ status: "REJECTED", fraudAssessment: { decision: "REJECT" } });
+    expect(await shop.stockOf("piano")).toBe(3);
+    const outbox = new MailOutbox(shop.local.document, shop.provisioned.tableNames.mailOutbox);
+    const mail = await eventually(
+      () => outbox.forOrder(order.orderId),
+      (m) => m.length > 0,
+      { what: "the email" },
+    );
+    expect(mail.map((m) => m.eventType)).toEqual(["order_rejected"]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await shop.stockOf("piano")).toBe(3);
+  });
+
+  it("cancels an order through GraphQL, returns its stock once and tells the customer", async () => {
+    const api = shop.api();
+    const order = await place("pipeline-cancel", 3, "toaster");
+    await eventually(
+      () => orders.getOrder(order.orderId),
+      (o) => o?.status === "CONFIRMED",
+      { what: "CONFIRMED" },
+    );
+    const cancel = await invoke(
+      api,
+      graphqlEvent(
+        `mutation($id: ID!) { cancelOrder(orderId: $id, reason: "changed my mind") {
+        __typename ... on Order { status statusReason } } }`,
+        { id: order.orderId },
+      ),
+    );
+    expect(cancel.json).toEqual({
+      data: {
+        cancelOrder: { __typename: "Order", status: "CANCELLED", statusReason: "changed my mind" },
+      },
+    });
+    await eventually(
+      () => shop.stockOf("toaster"),
+      (stock) => stock === 40,
+      { what: "the stock back" },
+    );
+    const outbox = new MailOutbox(shop.local.document, shop.provisioned.tableNames.mailOutbox);
+    const mail = await eventually(
+      () => outbox.forOrder(order.orderId),
+      (m) => m.length === 2,
+      { what: "two emails" },
+    );
+    expect(mail.map((m) => m.eventType).sort()).toEqual(["order_cancelled", "order_confirmed"]);
+
+    const history = await invoke(
+      api,
+      graphqlEvent(`query($id: ID!) { order(id: $id) { history { change summary } } }`, {
+        id: order.orderId,
+      }),
+    );
+    const entries = (history.json as { data: { order: { history: { change: string }[] } } }).data
+      .order.history;
+    await eventually(
+      async () =>
+        (
+          await invoke(
+            api,
+            graphqlEvent(`query($id: ID!) { order(id: $id) { history { change } } }`, {
+              id: order.orderId,
+            }),
+          )
+        ).json as { data: { order: { history: { change: string }[] } } },
+      (body) => body.data.order.history.some((e) => e.change === "STOCK_RELEASED"),
+      { what: "the release in the history" },
+    );
+    expect(entries.map((e) => e.change).slice(0, 4)).toEqual([
+      "CREATED",
+      "FRAUD_ASSESSED",
+      "STATUS_CHANGED",
+      "STATUS_CHANGED",
+    ]);
+  });
+
+  it("refuses to ship a rejected order with a typed error, and changes nothing", async () => {
+    const api = shop.api();
+    const order = await place("pipeline-risky-2", 1, "piano");
+    const rejected = await eventually(
+      () => orders.getOrder(order.orderId),
+      (o) => o?.status === "REJECTED",
+      {
+        what: "REJECTED",
+      },
+    );
+    const ship = await invoke(
+      api,
+      graphqlEvent(
+        `mutation($id: ID!) { shipOrder(orderId: $id) {
+        __typename ... on ErrorResult { errorCode message } ... on InvalidTransition { from to } } }`,
+        { id: order.orderId },
+      ),
+    );
+    expect(ship.json).toEqual({
+      data: {
+        shipOrder: {
+          __typename: "InvalidTransition",
+          errorCode: "INVALID_TRANSITION",
+          message: `Order ${order.orderId} is REJECTED and cannot become SHIPPED`,
+          from: "REJECTED",
+          to: "SHIPPED",
+        },
+      },
+    });
+    const after = await orders.getOrder(order.orderId);
+    expect(after?.status).toBe("REJECTED");
+    expect(after?.version).toBeGreaterThanOrEqual(rejected?.version ?? 0);
+    const unknown = await invoke(
+      api,
+      graphqlEvent(`mutation { shipOrder(orderId: "nope") { __typename } }`),
+    );
+    expect(unknown.json).toEqual({ data: { shipOrder: { __typename: "OrderNotFound" } } });
   });
 });
