@@ -29,7 +29,7 @@ export class FraudService {
   async decide(created: OrderCreatedData, deadline: number): Promise<FraudOutcome> {
     const { orders, lifecycle, logger } = this.deps;
     const order = await orders.getOrder(created.orderId);
-    if (!order || order.status !== "PENDING") {
+    if (order?.status !== "PENDING") {
       logger.info("order already decided; nothing to do", {
         orderId: created.orderId,
         status: order?.status ?? "missing",

@@ -15,10 +15,7 @@ export interface SqsPollerOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly queueArn: string;
-  readonly handler: (
-    event: SQSEvent,
-    context: Context,
-  ) => Promise<SQSBatchResponse | undefined | void>;
+  readonly handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds: number;
   readonly timeoutSeconds: number;

@@ -44,7 +44,7 @@ export interface StreamPollerOptions {
   readonly handler: (
     event: DynamoDBStreamEvent,
     context: Context,
-  ) => Promise<DynamoDBBatchResponse | undefined | void>;
+  ) => Promise<DynamoDBBatchResponse | undefined>;
   readonly batchSize: number;
   readonly timeoutSeconds: number;
   readonly startingPosition: "TRIM_HORIZON" | "LATEST";
