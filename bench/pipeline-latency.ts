@@ -1,0 +1,143 @@
+/**
+ * How long, locally, from createOrder to CONFIRMED and to the confirmation email in the
+ * outbox. Starts its own in-memory emulators and every consumer behind its local event
+ * source, places a burst of orders through the API handler, waits for them to settle,
+ * and reads the times the system itself recorded: the order's createdAt, the updatedAt
+ * of its CONFIRMED write, and the email's sentAt (one clock, so no polling error).
+ *
+ *   npm run bench:pipeline -- [orders=200] [concurrency=8]
+ */
+import { createAwsClients } from "../adapters/aws-clients";
+import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
+import { MailOutbox } from "../adapters/outbox-mailer";
+import { createApiHandler } from "../api/create-api";
+import type { Logger } from "../core/ports";
+import { startEventSources } from "../local/event-sources";
+import { createLambdaContext } from "../local/lambda-context";
+import { provisionShop, startEmulators } from "../local/stack";
+
+const ORDERS = Number(process.argv[2] ?? 200);
+const CONCURRENCY = Number(process.argv[3] ?? 8);
+const quiet: Logger = { info: () => {}, warn: () => {}, error: (m, e) => console.error(m, e) };
+
+function percentile(sorted: number[], p: number): number {
+  return (
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
+  );
+}
+
+function summary(name: string, values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    name,
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? Number.NaN,
+  };
+}
+
+async function main() {
+  process.env.POWERTOOLS_METRICS_DISABLED = "true";
+  process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
+  process.env.AWS_ACCESS_KEY_ID = "local";
+  process.env.AWS_SECRET_ACCESS_KEY = "local";
+  const emulators = await startEmulators({ dynamodbPort: 0, snsSqsPort: 0 });
+  try {
+    const shop = await provisionShop(emulators, { prefix: "bench-", seed: true });
+    const config = { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0 } };
+    const clients = createAwsClients(config);
+    const sources = startEventSources({
+      config,
+      clients,
+      provisioned: shop.provisioned,
+      endpoints: emulators,
+      retryDelaySeconds: 2,
+      logger: quiet,
+    });
+    const api = createApiHandler({ config, clients, logger: quiet });
+    // Let the stream poller find its shard before the burst.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    const ids: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < ORDERS) {
+        const i = next++;
+        const productId = `prod-${String((i % 40) + 1).padStart(4, "0")}`;
+        const result = await api(
+          {
+            version: "2.0",
+            routeKey: "$default",
+            rawPath: "/orders",
+            rawQueryString: "",
+            headers: { "content-type": "application/json" },
+            requestContext: {
+              http: {
+                method: "POST",
+                path: "/orders",
+                protocol: "HTTP/1.1",
+                sourceIp: "127.0.0.1",
+                userAgent: "bench",
+              },
+            } as never,
+            isBase64Encoded: false,
+            body: JSON.stringify({
+              customer_id: `returning-${i % 50}`,
+              items: [{ product_id: productId, quantity: 1 }],
+            }),
+          },
+          createLambdaContext("shop-api"),
+        );
+        if (result.statusCode === 201) ids.push(JSON.parse(result.body ?? "{}").order_id);
+      }
+    };
+    const started = Date.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const placedIn = Date.now() - started;
+
+    const orders = new DynamoOrderRepository(clients.dynamodb, config.tables);
+    const outbox = new MailOutbox(clients.dynamodb, config.tables.mailOutbox);
+    const deadline = Date.now() + 120_000;
+    let settled: { confirmed: number[]; emailed: number[]; other: number } | undefined;
+    while (Date.now() < deadline) {
+      const confirmed: number[] = [];
+      const emailed: number[] = [];
+      let other = 0;
+      for (const id of ids) {
+        const order = await orders.getOrder(id);
+        if (!order) continue;
+        if (order.status !== "CONFIRMED") {
+          if (order.status !== "PENDING") other++;
+          continue;
+        }
+        const created = Date.parse(order.createdAt);
+        confirmed.push(Date.parse(order.updatedAt) - created);
+        const [mail] = await outbox.forOrder(id);
+        if (mail) emailed.push(Date.parse(mail.sentAt) - created);
+      }
+      if (emailed.length + other === ids.length) {
+        settled = { confirmed, emailed, other };
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    await sources.stop();
+    if (!settled) throw new Error("the burst did not settle within 120 s");
+    console.log(
+      `${ids.length} orders placed in ${placedIn} ms with ${CONCURRENCY} concurrent clients; ${settled.other} not confirmed`,
+    );
+    console.table([
+      summary("createOrder -> CONFIRMED (ms)", settled.confirmed),
+      summary("createOrder -> email in outbox (ms)", settled.emailed),
+    ]);
+  } finally {
+    await emulators.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
