@@ -1,6 +1,7 @@
 import type { EventType, ShopEvent } from "./events";
 import { cents, formatMoney } from "./money";
 import type { Order, OrderHistoryEntry } from "./order";
+import { orderCreatedEvent, statusChangedEvent } from "./order-events";
 import type { OrderStatus } from "./order-status";
 
 /** An order as stored, with the outbox mark the stream processor reads. */
@@ -102,46 +103,4 @@ function pad(version: number): string {
 
 function entryBase(order: StoredOrder, entryId = pad(order.version)) {
   return { orderId: order.orderId, entryId, at: order.updatedAt, actor: order.updatedBy ?? "api" };
-}
-
-function orderCreatedEvent(order: StoredOrder): ShopEvent {
-  return {
-    eventId: `${order.orderId}:order_created`,
-    eventType: "order_created",
-    version: 1,
-    occurredAt: order.createdAt,
-    data: {
-      orderId: order.orderId,
-      customerId: order.customerId,
-      status: "PENDING",
-      items: [...order.items],
-      totalCents: order.totalCents,
-      currency: order.currency,
-      createdAt: order.createdAt,
-    },
-  };
-}
-
-function statusChangedEvent(
-  eventType: EventType,
-  before: StoredOrder,
-  after: StoredOrder,
-): ShopEvent {
-  return {
-    eventId: `${after.orderId}:${eventType}:v${after.version}`,
-    eventType,
-    version: 1,
-    occurredAt: after.updatedAt,
-    data: {
-      orderId: after.orderId,
-      customerId: after.customerId,
-      previousStatus: before.status,
-      status: after.status,
-      ...(after.statusReason ? { reason: after.statusReason } : {}),
-      totalCents: after.totalCents,
-      currency: after.currency,
-      items: [...after.items],
-      changedAt: after.updatedAt,
-    },
-  } as ShopEvent;
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { ShopEventOf } from "./events";
 import { CURRENCY, cents, formatMoney } from "./money";
 import type { Order } from "./order";
+import { orderCreatedEvent } from "./order-events";
 import { type OrderRequest, parseOrderRequest } from "./order-input";
 import { type Page, pageRequest } from "./page";
 import type {
@@ -151,23 +151,7 @@ export class OrderService {
   }
 
   private async announceCreation(order: Order): Promise<void> {
-    const event: ShopEventOf<"order_created"> = {
-      // The same id the stream processor uses if it has to announce the order instead, so a
-      // publish that timed out but went through is still one event to the consumers.
-      eventId: `${order.orderId}:order_created`,
-      eventType: "order_created",
-      version: 1,
-      occurredAt: order.createdAt,
-      data: {
-        orderId: order.orderId,
-        customerId: order.customerId,
-        status: "PENDING",
-        items: [...order.items],
-        totalCents: order.totalCents,
-        currency: order.currency,
-        createdAt: order.createdAt,
-      },
-    };
+    const event = orderCreatedEvent(order);
     try {
       await this.deps.publisher.publish(event);
     } catch (error) {
