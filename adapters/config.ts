@@ -13,6 +13,7 @@ const configSchema = z.object({
     dynamodb: z.url().optional(),
     sns: z.url().optional(),
     sqs: z.url().optional(),
+    ses: z.url().optional(),
   }),
   tables: z.object({
     products: z.string().min(3),
@@ -31,6 +32,8 @@ const configSchema = z.object({
     maxAttempts: z.coerce.number().int().positive(),
   }),
   email: z.object({
+    /** `outbox` locally (the outbox is the mailer); `ses` in the cloud. */
+    mailer: z.enum(["outbox", "ses"]),
     from: z.string().min(3),
     customerDomain: z.string().min(1),
   }),
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB,
       sns: env.AWS_ENDPOINT_URL_SNS,
       sqs: env.AWS_ENDPOINT_URL_SQS,
+      ses: env.AWS_ENDPOINT_URL_SESV2,
     },
     tables: {
       products: env[RESOURCE_ENV.productsTable],
@@ -76,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: env.PAYMENT_MAX_ATTEMPTS ?? 3,
     },
     email: {
+      mailer: env.MAILER ?? "outbox",
       from: env.ORDERS_EMAIL_FROM ?? "orders@shop.example.com",
       customerDomain: env.CUSTOMER_EMAIL_DOMAIN ?? "customers.example.com",
     },

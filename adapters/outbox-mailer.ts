@@ -4,6 +4,7 @@ import {
   PutCommand,
   QueryCommand,
   ScanCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { EmailMessage, Mailer, SentEmail, SentEmailReader } from "../core/email";
 
@@ -18,14 +19,24 @@ export class MailOutbox implements SentEmailReader {
     private readonly tableName: string,
   ) {}
 
-  /** Claims the (order, event type) slot; false when the message was sent before. */
-  async claim(message: EmailMessage, via: string): Promise<boolean> {
+  /**
+   * Claims the (order, event type) slot; false when a message is already there. With
+   * `retryUnsent`, a slot whose sending never completed may be claimed again.
+   */
+  async claim(
+    message: EmailMessage,
+    via: string,
+    options: { retryUnsent?: boolean } = {},
+  ): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...message, sentAt: new Date().toISOString(), via },
-          ConditionExpression: "attribute_not_exists(orderId)",
+          Item: { ...message, sentAt: new Date().toISOString(), via, delivered: via === "outbox" },
+          ConditionExpression: options.retryUnsent
+            ? "attribute_not_exists(orderId) OR delivered = :no"
+            : "attribute_not_exists(orderId)",
+          ...(options.retryUnsent ? { ExpressionAttributeValues: { ":no": false } } : {}),
         }),
       );
       return true;
@@ -33,6 +44,18 @@ export class MailOutbox implements SentEmailReader {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /** Records that the mail service accepted the message. */
+  async markDelivered(message: EmailMessage, providerMessageId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { orderId: message.orderId, eventType: message.eventType },
+        UpdateExpression: "SET delivered = :yes, providerMessageId = :id",
+        ExpressionAttributeValues: { ":yes": true, ":id": providerMessageId },
+      }),
+    );
   }
 
   async forOrder(orderId: string): Promise<SentEmail[]> {

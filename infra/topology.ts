@@ -169,20 +169,70 @@ export type ConsumerSource =
       readonly onFailure: FailureQueueName;
     };
 
-export interface ConsumerSpec {
+/** The DynamoDB actions a function's code performs (transactions check each item's action). */
+export type DynamoAction =
+  | "GetItem"
+  | "BatchGetItem"
+  | "Query"
+  | "Scan"
+  | "PutItem"
+  | "UpdateItem"
+  | "DeleteItem";
+
+/** What a function's code touches: the stack grants exactly this and nothing more. */
+export interface AccessSpec {
+  readonly tables: Partial<Record<TableName, readonly DynamoAction[]>>;
+  /** Publishes to the order-events topic. */
+  readonly publish?: true;
+  /** Reads the topic's attributes (the health check). */
+  readonly topicAttributes?: true;
+  /** Sends mail through SES. */
+  readonly sendEmail?: true;
+}
+
+export interface FunctionSpec {
   /** The handler module, relative to the repository root; it exports `handler`. */
   readonly entry: string;
-  readonly source: ConsumerSource;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   /** At most this many concurrent invocations; undefined means the account's pool. */
   readonly reservedConcurrency?: number;
-  /** The tables and other resources the consumer's code uses, for its grants and env. */
-  readonly uses: {
-    readonly tables: readonly TableName[];
-    readonly publishes?: boolean;
-  };
+  readonly access: AccessSpec;
 }
+
+export interface ConsumerSpec extends FunctionSpec {
+  readonly source: ConsumerSource;
+}
+
+/** Powertools idempotency records: read, claimed, completed, or removed after a failure. */
+const IDEMPOTENCY_RECORDS: readonly DynamoAction[] = [
+  "GetItem",
+  "PutItem",
+  "UpdateItem",
+  "DeleteItem",
+];
+
+/**
+ * The GraphQL and REST API. 1 GB buys the CPU that GraphQL execution wants (Lambda scales
+ * CPU with memory), and 15 s sits inside API Gateway's 30 s integration limit: not the old
+ * system's 128 MB / 5 s.
+ */
+export const apiFunction = {
+  entry: "api/handler.ts",
+  memoryMb: 1024,
+  timeoutSeconds: 15,
+  access: {
+    tables: {
+      products: ["GetItem", "BatchGetItem", "Query", "Scan", "UpdateItem"],
+      orders: ["GetItem", "Query", "PutItem", "UpdateItem"],
+      idempotency: ["GetItem", "PutItem"],
+      orderHistory: ["Query"],
+      analytics: ["Query"],
+    },
+    publish: true,
+    topicAttributes: true,
+  },
+} as const satisfies FunctionSpec;
 
 export const consumers = {
   fraud: {
@@ -191,7 +241,12 @@ export const consumers = {
     // Scoring reads the customer's recent orders; the memory buys CPU for it.
     memoryMb: 1024,
     timeoutSeconds: 30,
-    uses: { tables: ["orders", "consumerIdempotency"] },
+    access: {
+      tables: {
+        orders: ["GetItem", "Query", "UpdateItem"],
+        consumerIdempotency: IDEMPOTENCY_RECORDS,
+      },
+    },
   },
   inventory: {
     entry: "consumers/inventory.ts",
@@ -200,14 +255,26 @@ export const consumers = {
     timeoutSeconds: 10,
     // Stock writes contend on hot products; a few workers drain the queue without piling up.
     reservedConcurrency: 2,
-    uses: { tables: ["orders", "products", "consumerIdempotency"] },
+    access: {
+      tables: {
+        orders: ["GetItem", "UpdateItem"],
+        products: ["BatchGetItem", "UpdateItem"],
+        consumerIdempotency: IDEMPOTENCY_RECORDS,
+      },
+    },
   },
   email: {
     entry: "consumers/email.ts",
     source: { kind: "sqs", queue: "email", batchSize: 10, maxBatchingWindowSeconds: 1 },
     memoryMb: 256,
     timeoutSeconds: 15,
-    uses: { tables: ["mailOutbox", "consumerIdempotency"] },
+    access: {
+      tables: {
+        mailOutbox: ["GetItem", "PutItem", "UpdateItem"],
+        consumerIdempotency: IDEMPOTENCY_RECORDS,
+      },
+      sendEmail: true,
+    },
   },
   analytics: {
     entry: "consumers/analytics.ts",
@@ -219,7 +286,9 @@ export const consumers = {
     },
     memoryMb: 256,
     timeoutSeconds: 10,
-    uses: { tables: ["analytics", "consumerIdempotency"] },
+    access: {
+      tables: { analytics: ["PutItem", "UpdateItem"], consumerIdempotency: IDEMPOTENCY_RECORDS },
+    },
   },
   streamProcessor: {
     entry: "consumers/stream-processor.ts",
@@ -236,7 +305,7 @@ export const consumers = {
     },
     memoryMb: 512,
     timeoutSeconds: 30,
-    uses: { tables: ["orders", "orderHistory"], publishes: true },
+    access: { tables: { orders: ["UpdateItem"], orderHistory: ["PutItem"] }, publish: true },
   },
 } as const satisfies Record<string, ConsumerSpec>;
 export type ConsumerName = keyof typeof consumers;
