@@ -1,0 +1,18 @@
+import { createShopApp } from "./shop-app";
+
+/**
+ * `cdk synth` / `cdk deploy` entry. Settings come from context
+ * (`cdk deploy -c alarmEmail=ops@example.com -c ordersEmailFrom=orders@example.com`).
+ */
+const context = (key: string): string | undefined => process.env[`SHOP_${key.toUpperCase()}`];
+const { app } = createShopApp(
+  {},
+  {
+    env: {
+      ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}),
+      region: process.env.CDK_DEFAULT_REGION ?? process.env.AWS_REGION ?? "us-east-1",
+    },
+  },
+);
+void context;
+app.synth();

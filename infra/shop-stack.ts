@@ -1,0 +1,396 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+} from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import {
+  AttributeType,
+  BillingMode,
+  type ITable,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from "aws-cdk-lib/aws-dynamodb";
+import { Effect, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Key } from "aws-cdk-lib/aws-kms";
+import { type IFunction, StartingPosition } from "aws-cdk-lib/aws-lambda";
+import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
+import { DynamoEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { SubscriptionFilter, Topic } from "aws-cdk-lib/aws-sns";
+import {
+  EmailSubscription,
+  LambdaSubscription,
+  SqsSubscription,
+} from "aws-cdk-lib/aws-sns-subscriptions";
+import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
+import type { Construct } from "constructs";
+import { RESOURCE_ENV } from "../adapters/table-definitions";
+import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../core/events";
+import { Operations } from "./operations";
+import { ShopFunction } from "./shop-function";
+import {
+  type AccessSpec,
+  apiFunction,
+  type ConsumerName,
+  consumers,
+  type FailureQueueName,
+  failureQueues,
+  type QueueName,
+  queueSubscriptions,
+  queues,
+  type TableName,
+  type TableSpec,
+  tables,
+  topic,
+} from "./topology";
+
+export interface ShopStackProps extends StackProps {
+  /** The address order emails come from; it must be verified in SES. */
+  readonly ordersEmailFrom?: string;
+  /** Where alarm notifications go; without it, subscribe to the alarm topic yourself. */
+  readonly alarmEmail?: string;
+  /** Steady-state requests per second and burst of the API's default stage. */
+  readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/** The REST and GraphQL routes the api function serves. */
+export const API_ROUTES: readonly { path: string; methods: HttpMethod[] }[] = [
+  { path: "/graphql", methods: [HttpMethod.GET, HttpMethod.POST] },
+  { path: "/products", methods: [HttpMethod.GET] },
+  { path: "/products/{id}", methods: [HttpMethod.GET] },
+  { path: "/orders", methods: [HttpMethod.GET, HttpMethod.POST] },
+  { path: "/health", methods: [HttpMethod.GET] },
+];
+
+const DEAD_LETTER_RETENTION = Duration.days(14);
+/** Messages older than this are of no use to anyone; SQS's default is 4 days. */
+const QUEUE_RETENTION = Duration.days(4);
+
+/**
+ * The shop on AWS, built from `infra/topology.ts`: the same tables, topic, queues,
+ * subscriptions and consumers that `npm start` provisions locally.
+ */
+export class ShopStack extends Stack {
+  readonly tables = {} as Record<TableName, Table>;
+  readonly queues = {} as Record<QueueName, Queue>;
+  readonly deadLetterQueues = {} as Record<QueueName, Queue>;
+  readonly failureQueues = {} as Record<FailureQueueName, Queue>;
+  readonly functions = {} as Record<ConsumerName | "api", IFunction>;
+  readonly topic: Topic;
+  readonly api: HttpApi;
+  readonly ordersEmailFrom: string;
+
+  constructor(scope: Construct, id: string, props: ShopStackProps = {}) {
+    super(scope, id, props);
+    this.ordersEmailFrom = props.ordersEmailFrom ?? "orders@shop.example.com";
+
+    for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) {
+      this.tables[name] = this.createTable(name, spec);
+    }
+
+    const topicKey = new Key(this, "OrderEventsKey", {
+      description: "Encrypts the order events topic",
+      enableKeyRotation: true,
+    });
+    this.topic = new Topic(this, "OrderEvents", {
+      topicName: `${this.stackName}-${topic.logicalName}`,
+      masterKey: topicKey,
+      enforceSSL: true,
+    });
+
+    for (const [name, spec] of Object.entries(queues) as [
+      QueueName,
+      (typeof queues)[QueueName],
+    ][]) {
+      const deadLetter = this.createQueue(`${name}DeadLetter`, DEAD_LETTER_RETENTION);
+      this.deadLetterQueues[name] = deadLetter;
+      this.queues[name] = new Queue(this, `${name}Queue`, {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: QUEUE_RETENTION,
+        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        deadLetterQueue: { queue: deadLetter, maxReceiveCount: spec.deadLetter.maxReceiveCount },
+      });
+    }
+    for (const name of Object.keys(failureQueues) as FailureQueueName[]) {
+      this.failureQueues[name] = this.createQueue(name, DEAD_LETTER_RETENTION);
+    }
+    for (const subscription of queueSubscriptions) {
+      this.topic.addSubscription(
+        new SqsSubscription(this.queues[subscription.queue], {
+          rawMessageDelivery: subscription.rawMessageDelivery,
+          filterPolicy: filterPolicy(subscription.eventTypes),
+          // Should SNS ever fail to deliver to the queue, the message waits in its DLQ.
+          deadLetterQueue: this.deadLetterQueues[subscription.queue],
+        }),
+      );
+    }
+
+    const environment = this.functionEnvironment();
+    const api = new ShopFunction(this, "ApiFunction", {
+      serviceName: "shop-api",
+      spec: apiFunction,
+      environment,
+    });
+    this.functions.api = api.fn;
+    this.grant(api.fn, apiFunction.access);
+
+    for (const [name, spec] of Object.entries(consumers) as [
+      ConsumerName,
+      (typeof consumers)[ConsumerName],
+    ][]) {
+      const { fn } = new ShopFunction(this, `${name}Function`, {
+        serviceName: `shop-${name}`,
+        spec,
+        environment,
+      });
+      this.functions[name] = fn;
+      this.grant(fn, spec.access);
+      const source = spec.source;
+      switch (source.kind) {
+        case "sqs":
+          fn.addEventSource(
+            new SqsEventSource(this.queues[source.queue], {
+              batchSize: source.batchSize,
+              ...(source.maxBatchingWindowSeconds > 0
+                ? { maxBatchingWindow: Duration.seconds(source.maxBatchingWindowSeconds) }
+                : {}),
+              reportBatchItemFailures: true,
+            }),
+          );
+          break;
+        case "sns": {
+          const deadLetter = this.failureQueues[source.deadLetter];
+          // SNS invokes asynchronously: Lambda retries twice, then sends the event to the DLQ.
+          fn.configureAsyncInvoke({
+            retryAttempts: source.maxReceiveCount - 1,
+            onFailure: new SqsDestination(deadLetter),
+          });
+          this.topic.addSubscription(
+            new LambdaSubscription(fn, {
+              filterPolicy: filterPolicy(source.eventTypes),
+              deadLetterQueue: deadLetter,
+            }),
+          );
+          break;
+        }
+        case "dynamodb-stream":
+          fn.addEventSource(
+            new DynamoEventSource(this.tables[source.table] as ITable, {
+              startingPosition: StartingPosition[source.startingPosition],
+              batchSize: source.batchSize,
+              ...(source.maxBatchingWindowSeconds > 0
+                ? { maxBatchingWindow: Duration.seconds(source.maxBatchingWindowSeconds) }
+                : {}),
+              bisectBatchOnError: source.bisectBatchOnError,
+              retryAttempts: source.maxRetryAttempts,
+              maxRecordAge: Duration.seconds(source.maxRecordAgeSeconds),
+              onFailure: new SqsDlq(this.failureQueues[source.onFailure]),
+              reportBatchItemFailures: true,
+            }),
+          );
+          break;
+      }
+    }
+
+    this.api = this.createHttpApi(api.fn, props);
+
+    const alarmKey = new Key(this, "AlarmsKey", {
+      description: "Encrypts the alarm topic",
+      enableKeyRotation: true,
+    });
+    const alarmTopic = new Topic(this, "Alarms", { masterKey: alarmKey, enforceSSL: true });
+    // CloudWatch publishes alarms to the encrypted topic with this key.
+    alarmKey.grantEncryptDecrypt(new ServicePrincipal("cloudwatch.amazonaws.com"));
+    if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    new Operations(this, "Operations", {
+      api: this.api,
+      apiFunction: this.functions.api,
+      consumers: Object.fromEntries(
+        (Object.keys(consumers) as ConsumerName[]).map((name) => [name, this.functions[name]]),
+      ),
+      streamConsumer: this.functions.streamProcessor,
+      deadLetterQueues: {
+        ...Object.fromEntries(
+          Object.entries(this.deadLetterQueues).map(([n, q]) => [`${n}Dlq`, q]),
+        ),
+        ...this.failureQueues,
+      },
+      alarmTopic,
+    });
+
+    new CfnOutput(this, "ApiUrl", {
+      value: this.api.apiEndpoint,
+      description: "The API's base URL",
+    });
+    new CfnOutput(this, "OrderEventsTopicArn", {
+      value: this.topic.topicArn,
+      description: "The order events topic",
+    });
+    new CfnOutput(this, "AlarmTopicArn", {
+      value: alarmTopic.topicArn,
+      description: "Subscribe here for alarms",
+    });
+  }
+
+  private createTable(name: TableName, spec: TableSpec): Table {
+    const key = (k: { name: string; type: "S" | "N" }) => ({
+      name: k.name,
+      type: k.type === "S" ? AttributeType.STRING : AttributeType.NUMBER,
+    });
+    const table = new Table(this, `${name}Table`, {
+      partitionKey: key(spec.partitionKey),
+      ...(spec.sortKey ? { sortKey: key(spec.sortKey) } : {}),
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      ...(spec.stream ? { stream: StreamViewType[spec.stream] } : {}),
+      ...(spec.timeToLiveAttribute ? { timeToLiveAttribute: spec.timeToLiveAttribute } : {}),
+      removalPolicy: spec.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      deletionProtection: spec.retainOnDelete,
+    });
+    for (const index of spec.globalSecondaryIndexes ?? []) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: key(index.partitionKey),
+        sortKey: key(index.sortKey),
+        projectionType: ProjectionType.ALL,
+      });
+    }
+    return table;
+  }
+
+  private createQueue(id: string, retentionPeriod: Duration): Queue {
+    return new Queue(this, id, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod,
+    });
+  }
+
+  /** The variables every handler reads its resources from (`adapters/config.ts`). */
+  private functionEnvironment(): Record<string, string> {
+    const environment: Record<string, string> = {
+      [RESOURCE_ENV.orderEventsTopic]: this.topic.topicArn,
+      MAILER: "ses",
+      ORDERS_EMAIL_FROM: this.ordersEmailFrom,
+    };
+    for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) {
+      environment[spec.envVar] = this.tables[name].tableName;
+    }
+    for (const [name, spec] of Object.entries(queues) as [
+      QueueName,
+      (typeof queues)[QueueName],
+    ][]) {
+      environment[spec.envVar] = this.queues[name].queueUrl;
+    }
+    return environment;
+  }
+
+  /** Exactly the access the topology declares for the function's code. */
+  private grant(fn: IFunction, access: AccessSpec): void {
+    for (const [name, actions] of Object.entries(access.tables) as [
+      TableName,
+      readonly string[],
+    ][]) {
+      const table = this.tables[name];
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions: actions.map((action) => `dynamodb:${action}`),
+          resources: [
+            table.tableArn,
+            ...((tables[name] as TableSpec).globalSecondaryIndexes ?? []).map(
+              (index) => `${table.tableArn}/index/${index.indexName}`,
+            ),
+          ],
+        }),
+      );
+    }
+    if (access.publish) this.topic.grantPublish(fn);
+    if (access.topicAttributes) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["sns:GetTopicAttributes"],
+          resources: [this.topic.topicArn],
+        }),
+      );
+    }
+    if (access.sendEmail) {
+      // Only as the configured sender (its address, or its verified domain).
+      const from = this.ordersEmailFrom;
+      const identity = (name: string) =>
+        `arn:${this.partition}:ses:${this.region}:${this.account}:identity/${name}`;
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ["ses:SendEmail"],
+          resources: [identity(from), identity(from.slice(from.indexOf("@") + 1))],
+        }),
+      );
+    }
+  }
+
+  private createHttpApi(fn: IFunction, props: ShopStackProps): HttpApi {
+    const api = new HttpApi(this, "HttpApi", {
+      apiName: `${this.stackName}-api`,
+      description: "The shop's GraphQL API and the old REST routes",
+      createDefaultStage: false,
+      // The old API's CORS: any origin, the verbs the routes use, and the client's headers.
+      corsPreflight: {
+        allowOrigins: ["*"],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
+        allowHeaders: [
+          "Content-Type",
+          "Authorization",
+          "Idempotency-Key",
+          "X-Amz-Date",
+          "X-Api-Key",
+          "X-Amz-Security-Token",
+        ],
+        maxAge: Duration.minutes(10),
+      },
+    });
+    const accessLogs = new LogGroup(this, "ApiAccessLogs", {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new HttpStage(this, "DefaultStage", {
+      httpApi: api,
+      stageName: "$default",
+      autoDeploy: true,
+      throttle: props.apiThrottle ?? { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.jsonWithStandardFields({
+          caller: false,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: false,
+        }),
+      },
+    });
+    const integration = new HttpLambdaIntegration("ApiIntegration", fn);
+    for (const route of API_ROUTES)
+      api.addRoutes({ path: route.path, methods: route.methods, integration });
+    return api;
+  }
+}
+
+function filterPolicy(eventTypes: readonly EventType[]) {
+  return {
+    [EVENT_TYPE_ATTRIBUTE]: SubscriptionFilter.stringFilter({ allowlist: [...eventTypes] }),
+  };
+}
