@@ -1,0 +1,440 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Validations } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createShopApp } from "./shop-app";
+import { API_ROUTES, ShopStack } from "./shop-stack";
+import {
+  apiFunction,
+  type ConsumerName,
+  consumers,
+  type FunctionSpec,
+  queueSubscriptions,
+  queues,
+  type TableName,
+  tables,
+} from "./topology";
+
+/** Assertions read the template; bundling each function is tested separately. */
+const SKIP_BUNDLING = { "aws:cdk:bundling-stacks": [] };
+
+let template: Template;
+let resources: Record<
+  string,
+  { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string }
+>;
+
+beforeAll(() => {
+  const app = new App({ context: SKIP_BUNDLING });
+  template = Template.fromStack(new ShopStack(app, "Shop"));
+  resources = template.toJSON().Resources;
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalIdOf = (prefix: string, type: string) => {
+  const found = ofType(type).find(([id]) => id.startsWith(prefix));
+  if (!found) throw new Error(`no ${type} named ${prefix}*`);
+  return found[0];
+};
+
+/** The Lambda function of a topology entry, found by its Powertools service name. */
+function functionFor(serviceName: string) {
+  const found = ofType("AWS::Lambda::Function").find(
+    ([, r]) =>
+      (r.Properties.Environment as { Variables: Record<string, string> }).Variables
+        .POWERTOOLS_SERVICE_NAME === serviceName,
+  );
+  if (!found) throw new Error(`no function for ${serviceName}`);
+  return { id: found[0], properties: found[1].Properties };
+}
+
+const allFunctions: [string, FunctionSpec][] = [
+  ["shop-api", apiFunction],
+  ...Object.entries(consumers).map(
+    ([name, spec]) => [`shop-${name}`, spec] as [string, FunctionSpec],
+  ),
+];
+
+describe("the API", () => {
+  it("routes /graphql, the REST routes and /health to the api function", () => {
+    const routeKeys = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey);
+    expect(routeKeys.sort()).toEqual(
+      API_ROUTES.flatMap((route) =>
+        route.methods.map((method) => `${method} ${route.path}`),
+      ).sort(),
+    );
+    const api = functionFor("shop-api").id;
+    template.hasResourceProperties("AWS::ApiGatewayV2::Integration", {
+      IntegrationType: "AWS_PROXY",
+      PayloadFormatVersion: "2.0",
+      IntegrationUri: { "Fn::GetAtt": [api, "Arn"] },
+    });
+  });
+
+  it("answers CORS as the old API did: any origin, the client's headers", () => {
+    template.hasResourceProperties("AWS::ApiGatewayV2::Api", {
+      ProtocolType: "HTTP",
+      CorsConfiguration: {
+        AllowOrigins: ["*"],
+        AllowMethods: Match.arrayWith(["GET", "POST", "OPTIONS"]),
+        AllowHeaders: Match.arrayWith(["Content-Type", "Idempotency-Key"]),
+      },
+    });
+  });
+
+  it("logs every request as JSON and throttles by default", () => {
+    template.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      StageName: "$default",
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"requestId"'),
+      },
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+  });
+});
+
+describe("the functions", () => {
+  it("are Node.js 22 on arm64, traced, with the Powertools environment and a month of JSON logs", () => {
+    for (const [serviceName] of allFunctions) {
+      const { properties } = functionFor(serviceName);
+      expect(properties).toMatchObject({
+        Runtime: "nodejs22.x",
+        Architectures: ["arm64"],
+        Handler: "index.handler",
+        TracingConfig: { Mode: "Active" },
+        LoggingConfig: { LogFormat: "JSON" },
+        Environment: {
+          Variables: expect.objectContaining({
+            POWERTOOLS_SERVICE_NAME: serviceName,
+            POWERTOOLS_METRICS_NAMESPACE: "Shop",
+            SHOP_ENVIRONMENT: "production",
+            NODE_OPTIONS: "--enable-source-maps",
+          }),
+        },
+      });
+    }
+    const retentions = ofType("AWS::Logs::LogGroup").map(([, r]) => r.Properties.RetentionInDays);
+    expect(retentions.filter((days) => days === 30)).toHaveLength(allFunctions.length);
+  });
+
+  it("take memory, timeout and reserved concurrency from the topology", () => {
+    for (const [serviceName, spec] of allFunctions) {
+      const { properties } = functionFor(serviceName);
+      expect(properties.MemorySize, serviceName).toBe(spec.memoryMb);
+      expect(properties.Timeout, serviceName).toBe(spec.timeoutSeconds);
+      expect(properties.ReservedConcurrentExecutions, serviceName).toBe(spec.reservedConcurrency);
+    }
+    // Not the old system's 128 MB / 5 s trap.
+    const api = functionFor("shop-api").properties;
+    expect(api.MemorySize).toBeGreaterThanOrEqual(1024);
+    expect(api.Timeout).toBeGreaterThan(5);
+  });
+
+  it("know every resource through the environment variables the code reads", () => {
+    const variables = (
+      functionFor("shop-fraud").properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    for (const spec of Object.values(tables))
+      expect(variables[spec.envVar], spec.envVar).toBeDefined();
+    expect(variables.ORDER_EVENTS_TOPIC_ARN).toBeDefined();
+    expect(variables.MAILER).toBe("ses");
+  });
+});
+
+describe("the data", () => {
+  it("keeps every table on demand, encrypted, with point-in-time recovery", () => {
+    const all = ofType("AWS::DynamoDB::Table");
+    expect(all).toHaveLength(Object.keys(tables).length);
+    for (const [, table] of all) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: "PAY_PER_REQUEST",
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+    }
+  });
+
+  it("streams the orders table with both images and indexes orders by customer", () => {
+    template.hasResourceProperties("AWS::DynamoDB::Table", {
+      KeySchema: [{ AttributeName: "orderId", KeyType: "HASH" }],
+      StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" },
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: "byCustomer",
+          KeySchema: [
+            { AttributeName: "customerId", KeyType: "HASH" },
+            { AttributeName: "createdAt", KeyType: "RANGE" },
+          ],
+        }),
+      ],
+    });
+  });
+
+  it("retains the business data tables when the stack is deleted", () => {
+    for (const [name, spec] of Object.entries(tables) as [
+      TableName,
+      (typeof tables)[TableName],
+    ][]) {
+      const id = logicalIdOf(`${name}Table`, "AWS::DynamoDB::Table");
+      expect(resources[id]?.DeletionPolicy, name).toBe(spec.retainOnDelete ? "Retain" : "Delete");
+    }
+  });
+});
+
+describe("the messaging", () => {
+  it("encrypts the topic and every queue, and refuses anything but TLS", () => {
+    for (const [, topic] of ofType("AWS::SNS::Topic"))
+      expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    for (const [, queue] of ofType("AWS::SQS::Queue"))
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const denyInsecure = Match.objectLike({
+      Effect: "Deny",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    const topicPolicies = ofType("AWS::SNS::TopicPolicy");
+    const queuePolicies = ofType("AWS::SQS::QueuePolicy");
+    expect(queuePolicies).toHaveLength(ofType("AWS::SQS::Queue").length);
+    for (const [, policy] of [...topicPolicies, ...queuePolicies]) {
+      expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
+    }
+    template.hasResourceProperties("AWS::SNS::TopicPolicy", {
+      PolicyDocument: { Statement: Match.arrayWith([denyInsecure]) },
+    });
+  });
+
+  it("gives each queue a DLQ after 3 receives and a visibility of at least six consumer timeouts", () => {
+    for (const [name, spec] of Object.entries(queues)) {
+      const queue = resources[logicalIdOf(`${name}Queue`, "AWS::SQS::Queue")]?.Properties;
+      expect(queue?.RedrivePolicy).toMatchObject({ maxReceiveCount: 3 });
+      const consumer = Object.values(consumers).find(
+        (c) => c.source.kind === "sqs" && c.source.queue === name,
+      );
+      expect(queue?.VisibilityTimeout).toBe(spec.visibilityTimeoutSeconds);
+      expect(spec.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+        6 * (consumer?.timeoutSeconds ?? 0),
+      );
+    }
+  });
+
+  it("subscribes every queue with its filter policy, raw delivery and a redrive policy", () => {
+    for (const subscription of queueSubscriptions) {
+      const queueId = logicalIdOf(`${subscription.queue}Queue`, "AWS::SQS::Queue");
+      template.hasResourceProperties("AWS::SNS::Subscription", {
+        Protocol: "sqs",
+        Endpoint: { "Fn::GetAtt": [queueId, "Arn"] },
+        RawMessageDelivery: true,
+        FilterPolicy: { event_type: [...subscription.eventTypes] },
+        RedrivePolicy: Match.anyValue(),
+      });
+    }
+  });
+
+  it("subscribes analytics to the topic directly, filtered, with a DLQ and two retries", () => {
+    const analytics = functionFor("shop-analytics").id;
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "lambda",
+      Endpoint: { "Fn::GetAtt": [analytics, "Arn"] },
+      FilterPolicy: { event_type: ["order_created"] },
+      RedrivePolicy: Match.anyValue(),
+    });
+    template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {
+      FunctionName: { Ref: analytics },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it("feeds the SQS consumers with partial batch responses, batch size and window", () => {
+    for (const [name, spec] of Object.entries(consumers)) {
+      if (spec.source.kind !== "sqs") continue;
+      template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+        FunctionName: { Ref: functionFor(`shop-${name}`).id },
+        EventSourceArn: {
+          "Fn::GetAtt": [logicalIdOf(`${spec.source.queue}Queue`, "AWS::SQS::Queue"), "Arn"],
+        },
+        BatchSize: spec.source.batchSize,
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+        ...(spec.source.maxBatchingWindowSeconds > 0
+          ? { MaximumBatchingWindowInSeconds: spec.source.maxBatchingWindowSeconds }
+          : {}),
+      });
+    }
+  });
+
+  it("reads the orders stream with bisection, a retry cap, a record age limit and an on-failure queue", () => {
+    const source = consumers.streamProcessor.source;
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: functionFor("shop-streamProcessor").id },
+      EventSourceArn: {
+        "Fn::GetAtt": [logicalIdOf("ordersTable", "AWS::DynamoDB::Table"), "StreamArn"],
+      },
+      StartingPosition: source.startingPosition,
+      BatchSize: source.batchSize,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: source.maxRetryAttempts,
+      MaximumRecordAgeInSeconds: source.maxRecordAgeSeconds,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      DestinationConfig: {
+        OnFailure: {
+          Destination: { "Fn::GetAtt": [logicalIdOf("streamFailures", "AWS::SQS::Queue"), "Arn"] },
+        },
+      },
+    });
+  });
+});
+
+describe("least privilege", () => {
+  /** The DynamoDB actions each table gets in a function's policy, by table. */
+  function dynamoGrants(serviceName: string): Record<string, string[]> {
+    const role = (functionFor(serviceName).properties.Role as { "Fn::GetAtt": [string] })[
+      "Fn::GetAtt"
+    ][0];
+    const policy = ofType("AWS::IAM::Policy").find(([, p]) =>
+      JSON.stringify(p.Properties.Roles).includes(role),
+    );
+    if (!policy) throw new Error(`no policy for ${serviceName}`);
+    const statements = (
+      policy[1].Properties.PolicyDocument as {
+        Statement: { Action: string | string[]; Resource: unknown }[];
+      }
+    ).Statement;
+    const grants: Record<string, string[]> = {};
+    for (const statement of statements) {
+      // The stream event source's own read access is not the code's; leave it out.
+      const actions = [statement.Action]
+        .flat()
+        .filter((a) => a.startsWith("dynamodb:") && !/Stream|GetRecords|GetShardIterator/.test(a));
+      if (actions.length === 0) continue;
+      const tableIds = [
+        ...JSON.stringify(statement.Resource).matchAll(/"(\w+Table[0-9A-F]{8})"/g),
+      ].map((m) => m[1]);
+      for (const id of new Set(tableIds)) {
+        const name = Object.keys(tables).find((t) => id?.startsWith(`${t}Table`)) ?? "unknown";
+        grants[name] = [
+          ...(grants[name] ?? []),
+          ...actions.map((a) => a.slice("dynamodb:".length)),
+        ].sort();
+      }
+    }
+    return grants;
+  }
+
+  it("grants each function exactly the table actions its code uses", () => {
+    for (const [serviceName, spec] of allFunctions) {
+      const declared = Object.fromEntries(
+        Object.entries(spec.access.tables).map(([table, actions]) => [
+          table,
+          [...(actions ?? [])].sort(),
+        ]),
+      );
+      expect(dynamoGrants(serviceName), serviceName).toEqual(declared);
+    }
+  });
+
+  it("lets only the api and the stream processor publish, and only the email consumer send mail", () => {
+    for (const [serviceName, spec] of allFunctions) {
+      const role = (functionFor(serviceName).properties.Role as { "Fn::GetAtt": [string] })[
+        "Fn::GetAtt"
+      ][0];
+      const policy = JSON.stringify(
+        ofType("AWS::IAM::Policy").find(([, p]) =>
+          JSON.stringify(p.Properties.Roles).includes(role),
+        )?.[1],
+      );
+      expect(policy.includes('"sns:Publish"'), serviceName).toBe(spec.access.publish === true);
+      expect(policy.includes('"ses:SendEmail"'), serviceName).toBe(spec.access.sendEmail === true);
+      expect(policy, serviceName).not.toMatch(/"dynamodb:\*"|"sqs:\*"|"sns:\*"/);
+    }
+  });
+});
+
+describe("operations", () => {
+  const alarmMetrics = () => ofType("AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
+
+  it("alarms on every DLQ's depth, API 5xx and p99 latency, consumer errors and stream iterator age", () => {
+    const alarms = alarmMetrics();
+    const deadLetterQueues = ofType("AWS::SQS::Queue").filter(
+      ([, q]) => !q.Properties.RedrivePolicy,
+    );
+    const depthAlarms = alarms.filter((a) => a.MetricName === "ApproximateNumberOfMessagesVisible");
+    expect(depthAlarms).toHaveLength(deadLetterQueues.length);
+    expect(alarms.some((a) => a.MetricName === "5xx" && a.Namespace === "AWS/ApiGateway")).toBe(
+      true,
+    );
+    expect(alarms.some((a) => a.MetricName === "Latency" && a.ExtendedStatistic === "p99")).toBe(
+      true,
+    );
+    expect(alarms.filter((a) => a.MetricName === "Errors")).toHaveLength(allFunctions.length);
+    expect(alarms.some((a) => a.MetricName === "IteratorAge")).toBe(true);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
+  });
+
+  it("has a dashboard and outputs the API URL and the topic ARN", () => {
+    template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+    template.hasOutput("ApiUrl", { Value: Match.anyValue() });
+    template.hasOutput("OrderEventsTopicArn", {
+      Value: { Ref: logicalIdOf("OrderEvents", "AWS::SNS::Topic") },
+    });
+  });
+});
+
+describe("the stack and the topology", () => {
+  it("agree: every consumer has its function, event source, filter, batch size, memory, timeout and concurrency", () => {
+    for (const [name, spec] of Object.entries(consumers) as [
+      ConsumerName,
+      (typeof consumers)[ConsumerName],
+    ][]) {
+      const fn = functionFor(`shop-${name}`);
+      expect(fn.properties.MemorySize).toBe(spec.memoryMb);
+      expect(fn.properties.Timeout).toBe(spec.timeoutSeconds);
+      expect(fn.properties.ReservedConcurrentExecutions).toBe(
+        (spec as FunctionSpec).reservedConcurrency,
+      );
+      const mappings = ofType("AWS::Lambda::EventSourceMapping").filter(
+        ([, m]) => (m.Properties.FunctionName as { Ref: string }).Ref === fn.id,
+      );
+      const subscriptions = ofType("AWS::SNS::Subscription").filter(([, s]) =>
+        JSON.stringify(s.Properties.Endpoint).includes(fn.id),
+      );
+      if (spec.source.kind === "sns") {
+        expect(mappings, name).toHaveLength(0);
+        expect(
+          subscriptions.map(([, s]) => s.Properties.FilterPolicy),
+          name,
+        ).toEqual([{ event_type: [...spec.source.eventTypes] }]);
+      } else {
+        expect(mappings, name).toHaveLength(1);
+        expect(mappings[0]?.[1].Properties.BatchSize, name).toBe(spec.source.batchSize);
+      }
+    }
+    expect(ofType("AWS::Lambda::Function")).toHaveLength(Object.keys(consumers).length + 1);
+  });
+});
+
+describe("cdk-nag", () => {
+  it("finds nothing unacknowledged in the app (AwsSolutions and Serverless packs)", () => {
+    const { app } = createShopApp({
+      context: SKIP_BUNDLING,
+      outdir: mkdtempSync(join(tmpdir(), "nag-")),
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it("would fail the synth without the acknowledgments, so the check is real", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "nag-"));
+    const app = new App({ context: SKIP_BUNDLING, outdir });
+    new ShopStack(app, "Shop");
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+    expect(() => app.synth()).toThrow();
+    const report = JSON.parse(readFileSync(join(outdir, "validation-report.json"), "utf8")) as {
+      pluginReports: { violations: { ruleName: string }[] }[];
+    };
+    const rules = report.pluginReports.flatMap((r) => r.violations.map((v) => v.ruleName));
+    expect(rules).toContain("AwsSolutions-APIG4");
+  });
+});
