@@ -1,10 +1,9 @@
 import { createShopApp } from "./shop-app";
 
 /**
- * `cdk synth` / `cdk deploy` entry. Settings come from context
- * (`cdk deploy -c alarmEmail=ops@example.com -c ordersEmailFrom=orders@example.com`).
+ * `cdk synth` / `cdk deploy` entry. Settings come from CDK context:
+ * `npm run deploy -- -c alarmEmail=ops@example.com -c ordersEmailFrom=orders@example.com`.
  */
-const context = (key: string): string | undefined => process.env[`SHOP_${key.toUpperCase()}`];
 const { app } = createShopApp(
   {},
   {
@@ -14,5 +13,4 @@ const { app } = createShopApp(
     },
   },
 );
-void context;
 app.synth();

@@ -9,7 +9,15 @@ import { ShopStack, type ShopStackProps } from "./shop-stack";
  */
 export function createShopApp(appProps: AppProps = {}, stackProps: ShopStackProps = {}) {
   const app = new App(appProps);
-  const stack = new ShopStack(app, app.node.tryGetContext("stackName") ?? "Shop", stackProps);
+  const fromContext = (key: "alarmEmail" | "ordersEmailFrom" | "stackName"): string | undefined =>
+    app.node.tryGetContext(key);
+  const alarmEmail = fromContext("alarmEmail");
+  const ordersEmailFrom = fromContext("ordersEmailFrom");
+  const stack = new ShopStack(app, fromContext("stackName") ?? "Shop", {
+    ...(alarmEmail ? { alarmEmail } : {}),
+    ...(ordersEmailFrom ? { ordersEmailFrom } : {}),
+    ...stackProps,
+  });
   acknowledgeNagFindings(stack);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
   return { app, stack };

@@ -425,6 +425,24 @@ describe("cdk-nag", () => {
     expect(() => app.synth()).not.toThrow();
   });
 
+  it("passes with the deploy-time settings too: alarm email and sender address", () => {
+    const { app, stack } = createShopApp({
+      context: {
+        ...SKIP_BUNDLING,
+        alarmEmail: "ops@example.com",
+        ordersEmailFrom: "shop@mail.example.org",
+      },
+      outdir: mkdtempSync(join(tmpdir(), "nag-")),
+    });
+    expect(() => app.synth()).not.toThrow();
+    const withSettings = Template.fromStack(stack);
+    withSettings.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: "ops@example.com",
+    });
+    expect(JSON.stringify(withSettings.toJSON())).toContain(":identity/mail.example.org");
+  });
+
   it("would fail the synth without the acknowledgments, so the check is real", () => {
     const outdir = mkdtempSync(join(tmpdir(), "nag-"));
     const app = new App({ context: SKIP_BUNDLING, outdir });

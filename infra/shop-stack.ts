@@ -84,6 +84,7 @@ export class ShopStack extends Stack {
   readonly failureQueues = {} as Record<FailureQueueName, Queue>;
   readonly functions = {} as Record<ConsumerName | "api", IFunction>;
   readonly topic: Topic;
+  readonly alarmTopic: Topic;
   readonly api: HttpApi;
   readonly ordersEmailFrom: string;
 
@@ -207,6 +208,7 @@ export class ShopStack extends Stack {
       enableKeyRotation: true,
     });
     const alarmTopic = new Topic(this, "Alarms", { masterKey: alarmKey, enforceSSL: true });
+    this.alarmTopic = alarmTopic;
     // CloudWatch publishes alarms to the encrypted topic with this key.
     alarmKey.grantEncryptDecrypt(new ServicePrincipal("cloudwatch.amazonaws.com"));
     if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
