@@ -30,6 +30,19 @@ const config: CodegenConfig = {
         },
       },
     },
+    "generated/client/": {
+      documents: ["client/**/*.graphql"],
+      preset: "client",
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        strictScalars: true,
+        scalars: { DateTime: "string" },
+        // Documents as typed strings: the client sends them as they are, with no parser.
+        documentMode: "string",
+      },
+    },
     "generated/type-defs.ts": {
       plugins: [banner, "./codegen/type-defs-plugin.cjs"],
     },

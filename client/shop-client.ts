@@ -1,0 +1,45 @@
+import type { TypedDocumentString } from "../generated/client/graphql";
+
+/** The GraphQL errors of an answer, when it had any. */
+export class GraphQLRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errors: readonly { message: string; extensions?: Record<string, unknown> }[],
+  ) {
+    super(errors.map((e) => e.message).join("; ") || `HTTP ${status}`);
+    this.name = "GraphQLRequestError";
+  }
+}
+
+type VariablesOf<TVariables> =
+  TVariables extends Record<string, never> ? [] : [variables: TVariables];
+
+/**
+ * A typed GraphQL client for the shop: pass a document generated from `client/*.graphql`
+ * and its variables, get its typed result. Errors come back as a GraphQLRequestError;
+ * business failures are data, in the result's union types.
+ */
+export class ShopClient {
+  constructor(
+    readonly url: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  async execute<TResult, TVariables>(
+    document: TypedDocumentString<TResult, TVariables>,
+    ...[variables]: VariablesOf<TVariables>
+  ): Promise<TResult> {
+    const response = await fetch(this.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", ...this.headers },
+      body: JSON.stringify({ query: document.toString(), variables }),
+    });
+    const body = (await response.json().catch(() => ({}))) as {
+      data?: TResult;
+      errors?: { message: string; extensions?: Record<string, unknown> }[];
+    };
+    if (body.errors?.length || !body.data)
+      throw new GraphQLRequestError(response.status, body.errors ?? []);
+    return body.data;
+  }
+}
