@@ -9,6 +9,8 @@ import { RESOURCE_ENV } from "./table-definitions";
 const configSchema = z.object({
   region: z.string().min(1),
   environment: z.enum(["local", "production"]),
+  /** The GraphiQL playground at GET /graphql: on locally, off in production unless asked. */
+  playground: z.boolean(),
   endpoints: z.object({
     dynamodb: z.url().optional(),
     sns: z.url().optional(),
@@ -57,6 +59,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse({
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     environment: env.SHOP_ENVIRONMENT ?? "production",
+    playground:
+      env.PLAYGROUND === undefined || env.PLAYGROUND === ""
+        ? (env.SHOP_ENVIRONMENT ?? "production") === "local"
+        : env.PLAYGROUND === "on",
     endpoints: {
       dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB,
       sns: env.AWS_ENDPOINT_URL_SNS,

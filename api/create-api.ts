@@ -14,6 +14,7 @@ import type { Config } from "../adapters/config";
 import type { Logger } from "../core/ports";
 import { createHealthCheck } from "./health";
 import { CORS_HEADERS, json, jsonError, preflight } from "./http";
+import { createPlayground } from "./playground";
 import { createRestRoutes } from "./rest-routes";
 import { createGraphQLServer } from "./server";
 import { createServices } from "./services";
@@ -38,7 +39,11 @@ type Middleware = middleware.MiddlewareFn<RequestHandler>;
  * compatibility routes, health and CORS as middleware in front of it.
  */
 export function createApiHandler({ config, clients, logger }: ApiDependencies): ApiHandler {
-  const server = createGraphQLServer({ environment: config.environment, logger });
+  const server = createGraphQLServer({
+    environment: config.environment,
+    introspection: config.environment === "local" || config.playground,
+    logger,
+  });
   const context = createServices(config, clients, logger);
   const routeRest = createRestRoutes(server, context);
   const checkHealth = createHealthCheck(config, clients);
@@ -52,6 +57,8 @@ export function createApiHandler({ config, clients, logger }: ApiDependencies): 
   const health: Middleware = async (event) =>
     event.rawPath === "/health" ? checkHealth() : undefined;
   const rest: Middleware = (event) => routeRest(event);
+  const servePlayground = config.playground ? createPlayground() : undefined;
+  const playground: Middleware = async (event) => servePlayground?.(event);
   const graphqlOnly: Middleware = async (event) =>
     event.rawPath === "/graphql" ? undefined : jsonError(404, "Not found");
 
@@ -59,20 +66,25 @@ export function createApiHandler({ config, clients, logger }: ApiDependencies): 
     server,
     {
       ...requestHandler,
-      // Reached when the body is not JSON: answer like GraphQL does, not in plain text.
-      toErrorResult: (error) =>
-        json(400, {
-          errors: [
-            {
-              message: `Request body is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
-              extensions: { code: "BAD_REQUEST" },
-            },
-          ],
-        }),
+      // Reached when the body is not JSON, or when a middleware throws.
+      toErrorResult: (error) => {
+        if (error instanceof SyntaxError) {
+          return json(400, {
+            errors: [
+              {
+                message: `Request body is not valid JSON: ${error.message}`,
+                extensions: { code: "BAD_REQUEST" },
+              },
+            ],
+          });
+        }
+        logger.error("request failed before reaching GraphQL", { error: String(error) });
+        return jsonError(500, "Internal server error");
+      },
     },
     {
       context: async () => context,
-      middleware: [cors, health, rest, graphqlOnly],
+      middleware: [cors, health, rest, playground, graphqlOnly],
     },
   );
   return (event, lambdaContext) =>

@@ -14,8 +14,10 @@ import { resolvers } from "../resolvers";
 import type { ApiContext } from "./context";
 
 export interface GraphQLServerOptions {
-  /** In production, unexpected errors are masked and introspection is off. */
+  /** In production, unexpected errors are masked. */
   readonly environment: "local" | "production";
+  /** Schema introspection: on locally and wherever the playground is on. */
+  readonly introspection: boolean;
   readonly logger: Logger;
 }
 
@@ -25,11 +27,11 @@ export interface GraphQLServerOptions {
  * unexpected errors masked in production.
  */
 export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<ApiContext> {
-  const { environment, logger } = options;
+  const { logger } = options;
   return new ApolloServer<ApiContext>({
     typeDefs,
     resolvers,
-    introspection: environment === "local",
+    introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     plugins: [
       ApolloServerPluginCacheControlDisabled(),

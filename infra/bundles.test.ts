@@ -19,7 +19,10 @@ const savedEnv = { ...process.env };
 beforeAll(async () => {
   shop = await createTestShop({ catalog: "sample" });
   const outdir = mkdtempSync(join(tmpdir(), "bundles-"));
-  createShopApp({ outdir, context: { "aws:cdk:enable-asset-metadata": true } }).app.synth();
+  createShopApp({
+    outdir,
+    context: { "aws:cdk:enable-asset-metadata": true, playground: "on" },
+  }).app.synth();
   const template = JSON.parse(readFileSync(join(outdir, "Shop.template.json"), "utf8")) as {
     Resources: Record<
       string,
@@ -33,7 +36,7 @@ beforeAll(async () => {
       .Variables.POWERTOOLS_SERVICE_NAME as string;
     bundles[service] = join(outdir, resource.Metadata?.["aws:asset:path"] ?? "", "index.mjs");
   }
-  Object.assign(process.env, shop.env);
+  Object.assign(process.env, shop.env, { SHOP_ENVIRONMENT: "production", PLAYGROUND: "on" });
 }, 120_000);
 afterAll(() => {
   process.env = savedEnv;
@@ -80,6 +83,19 @@ describe("the bundled functions", () => {
       createLambdaContext("api"),
     );
     expect(rest.statusCode).toBe(200);
+  });
+
+  it("serve the playground's files from beside the api bundle", async () => {
+    const { handler } = await load("shop-api");
+    expect(existsSync(join(bundles["shop-api"] ?? "", "..", "playground", "graphiql.js"))).toBe(
+      true,
+    );
+    const asset = await handler(
+      httpEvent({ path: "/graphql/assets/graphiql.js" }),
+      createLambdaContext("api"),
+    );
+    expect(asset.statusCode).toBe(200);
+    expect(asset.body?.length).toBeGreaterThan(100_000);
   });
 
   it("load every consumer bundle and handle an empty batch", async () => {

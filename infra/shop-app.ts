@@ -9,13 +9,15 @@ import { ShopStack, type ShopStackProps } from "./shop-stack";
  */
 export function createShopApp(appProps: AppProps = {}, stackProps: ShopStackProps = {}) {
   const app = new App(appProps);
-  const fromContext = (key: "alarmEmail" | "ordersEmailFrom" | "stackName"): string | undefined =>
-    app.node.tryGetContext(key);
+  const fromContext = (
+    key: "alarmEmail" | "ordersEmailFrom" | "stackName" | "playground",
+  ): string | undefined => app.node.tryGetContext(key);
   const alarmEmail = fromContext("alarmEmail");
   const ordersEmailFrom = fromContext("ordersEmailFrom");
   const stack = new ShopStack(app, fromContext("stackName") ?? "Shop", {
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(ordersEmailFrom ? { ordersEmailFrom } : {}),
+    ...(fromContext("playground") === "on" ? { playground: true } : {}),
     ...stackProps,
   });
   acknowledgeNagFindings(stack);

@@ -12,6 +12,8 @@ export interface ShopFunctionProps {
   readonly serviceName: string;
   readonly spec: FunctionSpec;
   readonly environment: Record<string, string>;
+  /** Files to ship beside the bundle: [path under the repository root, path in the bundle]. */
+  readonly extraFiles?: readonly (readonly [string, string])[];
 }
 
 /**
@@ -66,6 +68,19 @@ export class ShopFunction extends Construct {
         banner:
           "import { createRequire as __shopRequire } from 'module';const require = __shopRequire(import.meta.url);",
         metafile: true,
+        ...(props.extraFiles?.length
+          ? {
+              commandHooks: {
+                beforeInstall: () => [],
+                beforeBundling: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.extraFiles ?? []).map(
+                    ([from, to]) =>
+                      `mkdir -p "${join(outputDir, to, "..")}" && cp "${join(inputDir, from)}" "${join(outputDir, to)}"`,
+                  ),
+              },
+            }
+          : {}),
       },
     });
   }

@@ -98,6 +98,25 @@ describe("the API", () => {
   });
 });
 
+describe("the playground", () => {
+  it("is off by default, and with -c playground=on is served with its assets beside the bundle", () => {
+    const api = functionFor("shop-api").properties.Environment as {
+      Variables: Record<string, string>;
+    };
+    expect(api.Variables.PLAYGROUND).toBe("off");
+    const { stack } = createShopApp({ context: { ...SKIP_BUNDLING, playground: "on" } });
+    const withPlayground = Template.fromStack(stack);
+    withPlayground.hasResourceProperties("AWS::ApiGatewayV2::Route", {
+      RouteKey: "GET /graphql/assets/{file}",
+    });
+    withPlayground.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "shop-api", PLAYGROUND: "on" }),
+      },
+    });
+  });
+});
+
 describe("the functions", () => {
   it("are Node.js 22 on arm64, traced, with the Powertools environment and a month of JSON logs", () => {
     for (const [serviceName] of allFunctions) {

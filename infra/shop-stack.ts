@@ -32,6 +32,7 @@ import {
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { RESOURCE_ENV } from "../adapters/table-definitions";
+import { PLAYGROUND_ASSETS } from "../api/playground";
 import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../core/events";
 import { Operations } from "./operations";
 import { ShopFunction } from "./shop-function";
@@ -56,6 +57,8 @@ export interface ShopStackProps extends StackProps {
   readonly ordersEmailFrom?: string;
   /** Where alarm notifications go; without it, subscribe to the alarm topic yourself. */
   readonly alarmEmail?: string;
+  /** Serve the GraphiQL playground at GET /graphql (off by default). */
+  readonly playground?: boolean;
   /** Steady-state requests per second and burst of the API's default stage. */
   readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
@@ -138,7 +141,15 @@ export class ShopStack extends Stack {
     const api = new ShopFunction(this, "ApiFunction", {
       serviceName: "shop-api",
       spec: apiFunction,
-      environment,
+      environment: { ...environment, PLAYGROUND: props.playground ? "on" : "off" },
+      ...(props.playground
+        ? {
+            extraFiles: Object.entries(PLAYGROUND_ASSETS).map(
+              ([name, asset]) =>
+                [`node_modules/${asset.pkg}/${asset.file}`, `playground/${name}`] as const,
+            ),
+          }
+        : {}),
     });
     this.functions.api = api.fn;
     this.grant(api.fn, apiFunction.access);
@@ -385,8 +396,12 @@ export class ShopStack extends Stack {
       },
     });
     const integration = new HttpLambdaIntegration("ApiIntegration", fn);
-    for (const route of API_ROUTES)
+    for (const route of API_ROUTES) {
       api.addRoutes({ path: route.path, methods: route.methods, integration });
+    }
+    if (props.playground) {
+      api.addRoutes({ path: "/graphql/assets/{file}", methods: [HttpMethod.GET], integration });
+    }
     return api;
   }
 }
