@@ -1,14 +1,10 @@
 import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { createAwsClients } from "../adapters/aws-clients";
-import { createLogger } from "../adapters/powertools-logger";
-import { createApiHandler } from "../api/create-api";
-import { fileCheckpoints } from "./checkpoint-file";
+import { runWatchedChild } from "./dev-child";
 import { LocalSetupError } from "./errors";
-import { startEventSources } from "./event-sources";
-import { createHttpBridge } from "./http-bridge";
 import { assertPortFree } from "./ports";
+import { serveShop } from "./serve";
 import { type Emulators, provisionShop, startEmulators } from "./stack";
 
 const USAGE = `Usage: npm start [-- --fresh]
@@ -17,18 +13,22 @@ Runs the shop locally: DynamoDB Local, the SNS/SQS emulator, and the API on
 http://127.0.0.1:$PORT (default 4000). Data persists in .data/ between runs.
 
   --fresh   delete .data/ first, and start from an empty shop with the sample catalog
+  --watch   restart the API and the consumers on every source change, keeping the
+            emulators and their data running (npm run dev)
 
 Environment: PORT (4000), DYNAMODB_PORT (8000), SNS_SQS_PORT (4566), DATA_DIR (.data)`;
 
 const RESOURCE_PREFIX = "shop-";
-/** Failed records are retried after this long locally, instead of the queues' minutes. */
-const LOCAL_RETRY_DELAY_SECONDS = 2;
 
 async function main(): Promise<void> {
   // CloudWatch metrics (EMF lines) mean nothing on a laptop; POWERTOOLS_METRICS_DISABLED=false shows them.
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
   const { values } = parseArgs({
-    options: { fresh: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
+    options: {
+      fresh: { type: "boolean", default: false },
+      watch: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -64,29 +64,20 @@ async function main(): Promise<void> {
     // the Lambda runtime would give them.
     Object.assign(process.env, shop.env);
 
-    const logger = createLogger("shop-api");
-    const api = createApiHandler({
-      config: shop.config,
-      clients: createAwsClients(shop.config),
-      logger,
-    });
-    const clients = createAwsClients(shop.config);
-    const sources = startEventSources({
-      config: shop.config,
-      clients,
-      provisioned: shop.provisioned,
-      endpoints: emulators,
-      retryDelaySeconds: LOCAL_RETRY_DELAY_SECONDS,
-      checkpoints: fileCheckpoints(join(dataDir, "stream-checkpoints.json")),
-    });
-    stoppers.push(() => sources.stop());
-
-    const http = createHttpBridge(api, logger);
-    await new Promise<void>((ready, fail) => {
-      http.once("error", fail);
-      http.listen(port, "127.0.0.1", ready);
-    });
-    stoppers.push(() => new Promise((done) => http.close(() => done())));
+    if (values.watch) {
+      stoppers.push(
+        runWatchedChild({ provisioned: shop.provisioned, endpoints: emulators, port, dataDir }),
+      );
+    } else {
+      const served = await serveShop({
+        config: shop.config,
+        provisioned: shop.provisioned,
+        endpoints: emulators,
+        port,
+        dataDir,
+      });
+      stoppers.push(() => served.stop());
+    }
 
     const base = `http://127.0.0.1:${port}`;
     console.log(

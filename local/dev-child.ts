@@ -1,0 +1,44 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { HANDOFF_ENV, type ServeHandoff } from "./serve";
+
+/** The source folders whose changes restart the API and the consumers. */
+const WATCHED = [
+  "api",
+  "adapters",
+  "consumers",
+  "core",
+  "resolvers",
+  "generated",
+  "local",
+  "infra/topology.ts",
+];
+
+/**
+ * Runs `local/serve.ts` under `tsx watch`, which restarts it whenever a file it imports
+ * changes; the emulators stay up in this process, so no data or queue state is lost.
+ * Returns the function that stops the child.
+ */
+export function runWatchedChild(handoff: ServeHandoff): () => Promise<void> {
+  const extra = (process.env.DEV_WATCH_INCLUDE ?? "").split(",").filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [
+      "--disable-warning=ExperimentalWarning",
+      "node_modules/tsx/dist/cli.mjs",
+      "watch",
+      "--clear-screen=false",
+      ...[...WATCHED, ...extra].flatMap((path) => ["--include", path]),
+      "local/serve.ts",
+    ],
+    { env: { ...process.env, [HANDOFF_ENV]: JSON.stringify(handoff) }, stdio: "inherit" },
+  );
+  return async () => {
+    if (child.exitCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+}
