@@ -27,6 +27,7 @@ const config: CodegenConfig = {
           DailySales: "../core/analytics#DailySales",
           ProductSales: "../core/analytics#ProductSales",
           EmailMessage: "../core/email#SentEmail",
+          TimelineEntry: "../core/order-timeline#TimelineEntry",
         },
       },
     },

@@ -25,6 +25,7 @@ const configSchema = z.object({
     orderHistory: z.string().min(3),
     analytics: z.string().min(3),
     mailOutbox: z.string().min(3),
+    eventLog: z.string().min(3),
   }),
   orderEventsTopicArn: z.string().startsWith("arn:"),
   payment: z.object({
@@ -77,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       orderHistory: env[RESOURCE_ENV.orderHistoryTable],
       analytics: env[RESOURCE_ENV.analyticsTable],
       mailOutbox: env[RESOURCE_ENV.mailOutboxTable],
+      eventLog: env[RESOURCE_ENV.eventLogTable],
     },
     orderEventsTopicArn: env[RESOURCE_ENV.orderEventsTopic],
     payment: {

@@ -76,6 +76,13 @@ export const mailOutboxTable = {
   sortKey: { name: "eventType", type: "S" },
 } as const satisfies TableDefinition;
 
+/** What each consumer did with each event of an order, for the order's timeline. */
+export const eventLogTable = {
+  partitionKey: { name: "orderId", type: "S" },
+  sortKey: { name: "entryId", type: "S" },
+  timeToLiveAttribute: "expiresAt",
+} as const satisfies TableDefinition;
+
 /** The environment variables that carry each resource's physical name or address. */
 export const RESOURCE_ENV = {
   productsTable: "PRODUCTS_TABLE_NAME",
@@ -89,4 +96,5 @@ export const RESOURCE_ENV = {
   orderHistoryTable: "ORDER_HISTORY_TABLE_NAME",
   analyticsTable: "ANALYTICS_TABLE_NAME",
   mailOutboxTable: "MAIL_OUTBOX_TABLE_NAME",
+  eventLogTable: "EVENT_LOG_TABLE_NAME",
 } as const;

@@ -3,6 +3,7 @@ import type { CatalogService } from "../core/catalog-service";
 import type { SentEmailReader } from "../core/email";
 import type { OrderLifecycle } from "../core/order-lifecycle";
 import type { OrderService } from "../core/order-service";
+import type { EventLog } from "../core/order-timeline";
 import type { Logger, OrderHistoryRepository } from "../core/ports";
 
 /** What every resolver gets: the core services, wired to their adapters once per container. */
@@ -14,5 +15,6 @@ export interface ApiContext {
   readonly history: OrderHistoryRepository;
   readonly analytics: AnalyticsRepository;
   readonly outbox: SentEmailReader;
+  readonly eventLog: EventLog;
   readonly logger: Logger;
 }

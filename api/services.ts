@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AwsClients } from "../adapters/aws-clients";
 import type { Config } from "../adapters/config";
 import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
+import { DynamoEventLog } from "../adapters/dynamo-event-log";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { DynamoProductRepository } from "../adapters/dynamo-product-repository";
@@ -34,6 +35,7 @@ export function createServices(
     history: new DynamoHistoryRepository(clients.dynamodb, config.tables.orderHistory),
     analytics: new DynamoAnalyticsRepository(clients.dynamodb, config.tables.analytics),
     outbox: new MailOutbox(clients.dynamodb, config.tables.mailOutbox),
+    eventLog: new DynamoEventLog(clients.dynamodb, config.tables.eventLog),
     orders: new OrderService({
       products,
       orders,

@@ -17,6 +17,7 @@ import type {
 } from "aws-lambda";
 import { CorruptRecordError } from "../core/errors";
 import { type ShopEvent, type EventType as ShopEventType, shopEventSchema } from "../core/events";
+import type { EventHandling } from "../core/order-timeline";
 import type { ConsumerRuntime } from "./runtime";
 
 /**
@@ -61,6 +62,34 @@ export function parseEvent(body: string): ShopEvent {
   return parsed.data;
 }
 
+/**
+ * Notes in the event log what the consumer did with the event, for the order's timeline.
+ * The log explains; it never decides, so failing to write it fails nothing.
+ */
+export async function noteHandling(
+  runtime: ConsumerRuntime,
+  event: ShopEvent,
+  outcome: EventHandling["outcome"],
+  detail?: string,
+): Promise<void> {
+  try {
+    await runtime.eventLog.record({
+      orderId: event.data.orderId,
+      at: runtime.clock.now().toISOString(),
+      consumer: runtime.name,
+      eventId: event.eventId,
+      eventType: event.eventType,
+      outcome,
+      ...(detail ? { detail: detail.slice(0, 500) } : {}),
+    });
+  } catch (error) {
+    runtime.logger.warn("could not write the event log", {
+      eventId: event.eventId,
+      error: describe(error),
+    });
+  }
+}
+
 /** Runs the consumer on one event at most once per event id, within the invocation. */
 function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Context) {
   const config = new IdempotencyConfig({
@@ -71,13 +100,18 @@ function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Co
   const eventContext: EventContext = {
     deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
   };
+  // Events whose handler actually ran here; a repeat gets the stored result instead.
+  const ranHere = new Set<string>();
   const handleOnce = makeIdempotent(
     async (event: ShopEvent) => {
+      ranHere.add(event.eventId);
       await consumer.handle(event, eventContext);
       return { eventId: event.eventId };
     },
     { persistenceStore: runtime.idempotencyStore, config, keyPrefix: runtime.name },
   );
+  const note = (event: ShopEvent, outcome: EventHandling["outcome"], detail?: string) =>
+    noteHandling(runtime, event, outcome, detail);
   return async (event: ShopEvent, source: string): Promise<void> => {
     const logContext = {
       eventId: event.eventId,
@@ -87,6 +121,7 @@ function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Co
     };
     if (!consumer.accepts.includes(event.eventType)) {
       runtime.logger.info("event type not handled here; skipped", logContext);
+      await note(event, "skipped");
       return;
     }
     try {
@@ -97,6 +132,7 @@ function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Co
         // retried if it fails (or its process dies), so this copy has nothing left to do.
         runtime.logger.info("duplicate of an event in progress; dropped", logContext);
         runtime.metrics.addMetric("DuplicateEvents", MetricUnit.Count, 1);
+        await note(event, "duplicate", "another delivery was in progress");
         return;
       }
       runtime.logger.error("event failed; it will be retried", {
@@ -104,10 +140,20 @@ function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Co
         error: describe(error),
       });
       runtime.metrics.addMetric("EventsFailed", MetricUnit.Count, 1);
+      await note(event, "failed", describe(error));
       throw error;
     }
-    runtime.logger.info("event processed", logContext);
-    runtime.metrics.addMetric("EventsProcessed", MetricUnit.Count, 1);
+    const firstTime = ranHere.has(event.eventId);
+    runtime.logger.info(
+      firstTime ? "event processed" : "event seen before; not processed again",
+      logContext,
+    );
+    runtime.metrics.addMetric(
+      firstTime ? "EventsProcessed" : "DuplicateEvents",
+      MetricUnit.Count,
+      1,
+    );
+    await note(event, firstTime ? "processed" : "duplicate");
   };
 }
 

@@ -2,7 +2,9 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { type AwsClients, createAwsClients } from "../adapters/aws-clients";
 import { type Config, loadConfig } from "../adapters/config";
+import { DynamoEventLog } from "../adapters/dynamo-event-log";
 import { createLogger } from "../adapters/powertools-logger";
+import type { EventLog } from "../core/order-timeline";
 import type { Clock, Logger } from "../core/ports";
 
 /** What every consumer handler is built from: configuration, clients and telemetry. */
@@ -13,6 +15,7 @@ export interface ConsumerRuntime {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly idempotencyStore: DynamoDBPersistenceLayer;
+  readonly eventLog: EventLog;
   readonly clock: Clock;
 }
 
@@ -32,6 +35,7 @@ export function createConsumerRuntime(
       tableName: config.tables.consumerIdempotency,
       awsSdkV3Client: clients.dynamodbClient,
     }),
+    eventLog: new DynamoEventLog(clients.dynamodb, config.tables.eventLog),
     clock: { now: () => new Date() },
   };
 }

@@ -5,7 +5,7 @@ import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository, orderFromItem } from "../adapters/dynamo-order-repository";
 import { SnsEventPublisher } from "../adapters/sns-event-publisher";
 import { effectsOf, type StoredOrder } from "../core/order-changes";
-import { streamConsumerHandler } from "./event-consumer";
+import { noteHandling, streamConsumerHandler } from "./event-consumer";
 import { type ConsumerRuntime, lazyHandler } from "./runtime";
 
 function storedOrder(
@@ -44,6 +44,7 @@ export function createStreamProcessor(runtime: ConsumerRuntime) {
         eventType: event.eventType,
         orderId: event.data.orderId,
       });
+      await noteHandling(runtime, event, "published");
     }
     for (const entry of effects.history) await history.append(entry);
     const orderId = effects.history[0]?.orderId ?? effects.events[0]?.data.orderId;
@@ -51,4 +52,4 @@ export function createStreamProcessor(runtime: ConsumerRuntime) {
   });
 }
 
-export const handler = lazyHandler("stream-processor", createStreamProcessor);
+export const handler = lazyHandler("streamProcessor", createStreamProcessor);

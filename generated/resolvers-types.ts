@@ -6,6 +6,7 @@ import type { Money as MoneyModel } from '../core/money';
 import type { FraudAssessment as FraudAssessmentModel } from '../core/fraud';
 import type { DailySales as DailySalesModel, ProductSales as ProductSalesModel } from '../core/analytics';
 import type { SentEmail as SentEmailModel } from '../core/email';
+import type { TimelineEntry as TimelineEntryModel } from '../core/order-timeline';
 import type { ApiContext } from '../api/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -322,6 +323,12 @@ export type Query = {
   /** An order by its id, or null when there is none. */
   order?: Maybe<Order>;
   /**
+   * Everything that happened to an order, oldest first: its changes, each event published
+   * and what each consumer did with it (failures that were retried included), and the
+   * emails sent. Null when there is no such order.
+   */
+  orderTimeline?: Maybe<Array<TimelineEntry>>;
+  /**
    * The mail outbox, newest first: one order's messages, or the latest ones. Local mode
    * only, where the outbox is the mailer; elsewhere it answers FORBIDDEN.
    */
@@ -355,6 +362,11 @@ export type QueryOrderArgs = {
 };
 
 
+export type QueryOrderTimelineArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
+
 export type QueryOutboxArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orderId?: InputMaybe<Scalars['ID']['input']>;
@@ -370,6 +382,23 @@ export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   category?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** One thing that happened to an order, somewhere in the system. */
+export type TimelineEntry = {
+  __typename?: 'TimelineEntry';
+  at: Scalars['DateTime']['output'];
+  /** The event this entry is about, when it is about one. */
+  eventId?: Maybe<Scalars['String']['output']>;
+  /**
+   * CREATED, STATUS_CHANGED, FRAUD_ASSESSED, STOCK_RELEASED (the orders stream); EVENT_PUBLISHED,
+   * EVENT_PROCESSED, EVENT_DUPLICATE, EVENT_SKIPPED, EVENT_FAILED (a consumer and an event);
+   * EMAIL_SENT.
+   */
+  kind: Scalars['String']['output'];
+  /** Who acted: api, fraud, inventory, email, analytics, streamProcessor. */
+  source: Scalars['String']['output'];
+  summary: Scalars['String']['output'];
 };
 
 
@@ -507,6 +536,7 @@ export type ResolversTypes = {
   ProductSales: ResolverTypeWrapper<ProductSalesModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  TimelineEntry: ResolverTypeWrapper<TimelineEntryModel>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -543,6 +573,7 @@ export type ResolversParentTypes = {
   ProductSales: ProductSalesModel;
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
+  TimelineEntry: TimelineEntryModel;
 };
 
 export type ChangeOrderStatusResultResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['ChangeOrderStatusResult'] = ResolversParentTypes['ChangeOrderStatusResult']> = {
@@ -727,10 +758,19 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   customerOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryCustomerOrdersArgs, 'customerId' | 'first'>>;
   dailySales?: Resolver<ResolversTypes['DailySales'], ParentType, ContextType, RequireFields<QueryDailySalesArgs, 'day'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
+  orderTimeline?: Resolver<Maybe<Array<ResolversTypes['TimelineEntry']>>, ParentType, ContextType, RequireFields<QueryOrderTimelineArgs, 'orderId'>>;
   outbox?: Resolver<Array<ResolversTypes['EmailMessage']>, ParentType, ContextType, RequireFields<QueryOutboxArgs, 'first'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+};
+
+export type TimelineEntryResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['TimelineEntry'] = ResolversParentTypes['TimelineEntry']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = ApiContext> = {
@@ -760,5 +800,6 @@ export type Resolvers<ContextType = ApiContext> = {
   ProductNotFound?: ProductNotFoundResolvers<ContextType>;
   ProductSales?: ProductSalesResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  TimelineEntry?: TimelineEntryResolvers<ContextType>;
 };
 

@@ -1,6 +1,7 @@
 import {
   analyticsTable,
   consumerIdempotencyTable,
+  eventLogTable,
   idempotencyTable,
   mailOutboxTable,
   orderHistoryTable,
@@ -85,6 +86,12 @@ export const tables = {
     logicalName: "mail-outbox",
     envVar: RESOURCE_ENV.mailOutboxTable,
     retainOnDelete: true,
+  },
+  eventLog: {
+    ...eventLogTable,
+    logicalName: "event-log",
+    envVar: RESOURCE_ENV.eventLogTable,
+    retainOnDelete: false,
   },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof tables;
@@ -211,6 +218,8 @@ const IDEMPOTENCY_RECORDS: readonly DynamoAction[] = [
   "UpdateItem",
   "DeleteItem",
 ];
+/** Every consumer notes what it did with each event in the event log. */
+const EVENT_LOG_WRITES: readonly DynamoAction[] = ["PutItem"];
 
 /**
  * The GraphQL and REST API. 1 GB buys the CPU that GraphQL execution wants (Lambda scales
@@ -228,6 +237,8 @@ export const apiFunction = {
       idempotency: ["GetItem", "PutItem"],
       orderHistory: ["Query"],
       analytics: ["Query"],
+      eventLog: ["Query"],
+      mailOutbox: ["Query"],
     },
     publish: true,
     topicAttributes: true,
@@ -245,6 +256,7 @@ export const consumers = {
       tables: {
         orders: ["GetItem", "Query", "UpdateItem"],
         consumerIdempotency: IDEMPOTENCY_RECORDS,
+        eventLog: EVENT_LOG_WRITES,
       },
     },
   },
@@ -260,6 +272,7 @@ export const consumers = {
         orders: ["GetItem", "UpdateItem"],
         products: ["BatchGetItem", "UpdateItem"],
         consumerIdempotency: IDEMPOTENCY_RECORDS,
+        eventLog: EVENT_LOG_WRITES,
       },
     },
   },
@@ -272,6 +285,7 @@ export const consumers = {
       tables: {
         mailOutbox: ["GetItem", "PutItem", "UpdateItem"],
         consumerIdempotency: IDEMPOTENCY_RECORDS,
+        eventLog: EVENT_LOG_WRITES,
       },
       sendEmail: true,
     },
@@ -287,7 +301,11 @@ export const consumers = {
     memoryMb: 256,
     timeoutSeconds: 10,
     access: {
-      tables: { analytics: ["PutItem", "UpdateItem"], consumerIdempotency: IDEMPOTENCY_RECORDS },
+      tables: {
+        analytics: ["PutItem", "UpdateItem"],
+        consumerIdempotency: IDEMPOTENCY_RECORDS,
+        eventLog: EVENT_LOG_WRITES,
+      },
     },
   },
   streamProcessor: {
@@ -305,7 +323,10 @@ export const consumers = {
     },
     memoryMb: 512,
     timeoutSeconds: 30,
-    access: { tables: { orders: ["UpdateItem"], orderHistory: ["PutItem"] }, publish: true },
+    access: {
+      tables: { orders: ["UpdateItem"], orderHistory: ["PutItem"], eventLog: EVENT_LOG_WRITES },
+      publish: true,
+    },
   },
 } as const satisfies Record<string, ConsumerSpec>;
 export type ConsumerName = keyof typeof consumers;

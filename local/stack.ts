@@ -9,6 +9,9 @@ import { type LocalClients, type Provisioned, provisionTopology } from "./provis
 import { seedCatalogIfEmpty } from "./seed";
 import { startSnsSqsEmulator } from "./sns-sqs-emulator";
 
+/** The prefix of every resource name of the stack `npm start` runs. */
+export const RESOURCE_PREFIX = "shop-";
+
 export interface EmulatorEndpoints {
   readonly dynamodb: string;
   readonly snsSqs: string;

@@ -5,7 +5,7 @@ import { runWatchedChild } from "./dev-child";
 import { LocalSetupError } from "./errors";
 import { assertPortFree } from "./ports";
 import { serveShop } from "./serve";
-import { type Emulators, provisionShop, startEmulators } from "./stack";
+import { type Emulators, provisionShop, RESOURCE_PREFIX, startEmulators } from "./stack";
 
 const USAGE = `Usage: npm start [-- --fresh]
 
@@ -17,8 +17,6 @@ http://127.0.0.1:$PORT (default 4000). Data persists in .data/ between runs.
             emulators and their data running (npm run dev)
 
 Environment: PORT (4000), DYNAMODB_PORT (8000), SNS_SQS_PORT (4566), DATA_DIR (.data)`;
-
-const RESOURCE_PREFIX = "shop-";
 
 async function main(): Promise<void> {
   // CloudWatch metrics (EMF lines) mean nothing on a laptop; POWERTOOLS_METRICS_DISABLED=false shows them.

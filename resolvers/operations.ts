@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import { cents } from "../core/money";
+import { buildTimeline } from "../core/order-timeline";
 import type { Resolvers } from "../generated/resolvers-types";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -13,6 +14,16 @@ export const operationsResolvers: Resolvers = {
         });
       }
       return analytics.getDailySales(day);
+    },
+    orderTimeline: async (_, { orderId }, { orders, history, eventLog, outbox }) => {
+      const order = await orders.getOrder(orderId);
+      if (!order) return null;
+      const [changes, handling, emails] = await Promise.all([
+        history.list(orderId),
+        eventLog.forOrder(orderId),
+        outbox.forOrder(orderId),
+      ]);
+      return buildTimeline(order, changes, handling, emails);
     },
     outbox: async (_, { orderId, first }, { outbox, environment }) => {
       if (environment !== "local") {

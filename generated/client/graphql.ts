@@ -91,6 +91,13 @@ export type OutboxQueryVariables = Exact<{
 
 export type OutboxQuery = { outbox: Array<{ orderId: string, eventType: string, to: string, subject: string, sentAt: string }> };
 
+export type OrderTimelineQueryVariables = Exact<{
+  orderId: string | number;
+}>;
+
+
+export type OrderTimelineQuery = { orderTimeline: Array<{ at: string, source: string, kind: string, summary: string, eventId: string | null }> | null };
+
 export type ProductsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -216,6 +223,17 @@ export const OutboxDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<OutboxQuery, OutboxQueryVariables>;
+export const OrderTimelineDocument = new TypedDocumentString(`
+    query OrderTimeline($orderId: ID!) {
+  orderTimeline(orderId: $orderId) {
+    at
+    source
+    kind
+    summary
+    eventId
+  }
+}
+    `) as unknown as TypedDocumentString<OrderTimelineQuery, OrderTimelineQueryVariables>;
 export const ProductsDocument = new TypedDocumentString(`
     query Products($first: Int, $after: String, $category: String) {
   products(first: $first, after: $after, category: $category) {

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Poller } from "../local/sqs-poller";
+import { graphqlEvent, invoke } from "./support/api-events";
+import { runConsumers } from "./support/consumer-harness";
+import { aProduct, createTestShop, eventually, type TestShop } from "./support/test-shop";
+
+let shop: TestShop;
+let consumers: Poller;
+let failedOnce = false;
+
+beforeAll(async () => {
+  shop = await createTestShop();
+  await shop.putProducts([
+    aProduct({ productId: "clock", name: "Wall Clock", priceCents: 4200, stock: 10 }),
+  ]);
+  consumers = runConsumers(shop, ["fraud", "inventory", "email", "analytics", "streamProcessor"], {
+    config: { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0 } },
+    // The email consumer's first invocation fails, so the timeline has a retry to show.
+    wrap: (name, handler) => async (event, context) => {
+      if (name === "email" && !failedOnce) {
+        failedOnce = true;
+        const response = await handler(
+          {
+            Records: (event as { Records: { body: string }[] }).Records.map((r) => ({
+              ...r,
+              body: "{broken",
+            })),
+          },
+          context,
+        );
+        void response;
+        throw new Error("injected failure");
+      }
+      return handler(event, context);
+    },
+  });
+});
+afterAll(async () => {
+  await consumers.stop();
+  shop.destroy();
+});
+
+interface Entry {
+  at: string;
+  source: string;
+  kind: string;
+  summary: string;
+  eventId: string | null;
+}
+
+describe("an order's timeline", () => {
+  it("tells what happened across the stream, every consumer and the mail, in order", async () => {
+    const api = shop.api();
+    const placed = await invoke(
+      api,
+      graphqlEvent(`mutation { createOrder(input: { customerId: "timeline", items: [{ productId: "clock", quantity: 1 }] }) {
+        ... on Order { id } } }`),
+    );
+    const orderId = (placed.json as { data: { createOrder: { id: string } } }).data.createOrder.id;
+    const timeline = async () =>
+      (
+        (
+          await invoke(
+            api,
+            graphqlEvent(
+              "query($id: ID!) { orderTimeline(orderId: $id) { at source kind summary eventId } }",
+              {
+                id: orderId,
+              },
+            ),
+          )
+        ).json as { data: { orderTimeline: Entry[] } }
+      ).data.orderTimeline;
+    const entries = await eventually(timeline, (t) => t.some((e) => e.kind === "EMAIL_SENT"), {
+      what: "the email in the timeline",
+      timeoutMs: 30_000,
+    });
+
+    const has = (source: string, kind: string, summary?: RegExp) =>
+      entries.some(
+        (e) => e.source === source && e.kind === kind && (!summary || summary.test(e.summary)),
+      );
+    expect(has("api", "CREATED")).toBe(true);
+    expect(has("fraud", "EVENT_PROCESSED", /order_created/)).toBe(true);
+    expect(has("inventory", "EVENT_PROCESSED", /order_created/)).toBe(true);
+    expect(has("analytics", "EVENT_PROCESSED", /order_created/)).toBe(true);
+    expect(has("fraud", "FRAUD_ASSESSED")).toBe(true);
+    expect(has("fraud", "STATUS_CHANGED", /PENDING -> CONFIRMED/)).toBe(true);
+    expect(has("streamProcessor", "EVENT_PUBLISHED", /order_confirmed/)).toBe(true);
+    expect(has("email", "EVENT_PROCESSED", /order_confirmed/)).toBe(true);
+    expect(has("email", "EMAIL_SENT", /Your order is confirmed/)).toBe(true);
+    expect([...entries].map((e) => e.at)).toEqual([...entries].map((e) => e.at).sort());
+    expect(failedOnce).toBe(true);
+
+    const none = await invoke(
+      api,
+      graphqlEvent('{ orderTimeline(orderId: "no-such-order") { kind } }'),
+    );
+    expect(none.json).toEqual({ data: { orderTimeline: null } });
+  });
+});
