@@ -12,6 +12,7 @@ import type {
 import type { AwsClients } from "../adapters/aws-clients";
 import type { Config } from "../adapters/config";
 import type { Logger } from "../core/ports";
+import type { ApiContext } from "./context";
 import { createHealthCheck } from "./health";
 import { CORS_HEADERS, json, jsonError, preflight } from "./http";
 import { createPlayground } from "./playground";
@@ -28,6 +29,10 @@ export interface ApiDependencies {
   readonly config: Config;
   readonly clients: AwsClients;
   readonly logger: Logger;
+  /** The services the resolvers use; built from the clients when not given (benchmarks stub them). */
+  readonly services?: ApiContext;
+  /** Keep Apollo's default per-field plugins (cache control), to measure what leaving them off saves. */
+  readonly apolloDefaults?: boolean;
 }
 
 const requestHandler = handlers.createAPIGatewayProxyEventV2RequestHandler();
@@ -38,13 +43,20 @@ type Middleware = middleware.MiddlewareFn<RequestHandler>;
  * The API Lambda: one Apollo server behind API Gateway v2 events, with the REST
  * compatibility routes, health and CORS as middleware in front of it.
  */
-export function createApiHandler({ config, clients, logger }: ApiDependencies): ApiHandler {
+export function createApiHandler({
+  config,
+  clients,
+  logger,
+  services,
+  apolloDefaults,
+}: ApiDependencies): ApiHandler {
   const server = createGraphQLServer({
     environment: config.environment,
     introspection: config.environment === "local" || config.playground,
     logger,
+    ...(apolloDefaults ? { apolloDefaults } : {}),
   });
-  const context = createServices(config, clients, logger);
+  const context = services ?? createServices(config, clients, logger);
   const routeRest = createRestRoutes(server, context);
   const checkHealth = createHealthCheck(config, clients);
 

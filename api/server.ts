@@ -19,6 +19,8 @@ export interface GraphQLServerOptions {
   /** Schema introspection: on locally and wherever the playground is on. */
   readonly introspection: boolean;
   readonly logger: Logger;
+  /** Apollo's default plugins (cache control per field); only benchmarks turn this on. */
+  readonly apolloDefaults?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     plugins: [
-      ApolloServerPluginCacheControlDisabled(),
+      ...(options.apolloDefaults ? [] : [ApolloServerPluginCacheControlDisabled()]),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -183,7 +183,7 @@ export function sqsConsumerHandler(runtime: ConsumerRuntime, consumer: EventCons
         throwOnFullBatchFailure: false,
       });
     } finally {
-      runtime.metrics.publishStoredMetrics();
+      publishMetrics(runtime);
     }
   };
 }
@@ -200,7 +200,7 @@ export function snsConsumerHandler(runtime: ConsumerRuntime, consumer: EventCons
         await process(parseEvent(record.Sns.Message), record.Sns.MessageId);
       }
     } finally {
-      runtime.metrics.publishStoredMetrics();
+      publishMetrics(runtime);
     }
   };
 }
@@ -236,9 +236,13 @@ export function streamConsumerHandler(
         throwOnFullBatchFailure: false,
       });
     } finally {
-      runtime.metrics.publishStoredMetrics();
+      publishMetrics(runtime);
     }
   };
+}
+
+function publishMetrics(runtime: ConsumerRuntime): void {
+  if (!runtime.metricsDisabled) runtime.metrics.publishStoredMetrics();
 }
 
 function describe(error: unknown): string {

@@ -14,6 +14,8 @@ export interface ConsumerRuntime {
   readonly clients: AwsClients;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** POWERTOOLS_METRICS_DISABLED: nothing to publish, and no warning that nothing was. */
+  readonly metricsDisabled: boolean;
   readonly idempotencyStore: DynamoDBPersistenceLayer;
   readonly eventLog: EventLog;
   readonly clock: Clock;
@@ -31,6 +33,7 @@ export function createConsumerRuntime(
     clients,
     logger,
     metrics: new Metrics({ namespace: "Shop", serviceName: `shop-${name}` }),
+    metricsDisabled: process.env.POWERTOOLS_METRICS_DISABLED === "true",
     idempotencyStore: new DynamoDBPersistenceLayer({
       tableName: config.tables.consumerIdempotency,
       awsSdkV3Client: clients.dynamodbClient,

@@ -1,0 +1,69 @@
+import autocannon from "autocannon";
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly rps: number;
+  /** Server CPU time per request, µs. */
+  readonly cpuMicrosPerRequest: number;
+}
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly path: string;
+  readonly method?: "GET" | "POST";
+  readonly body?: string | ((i: number) => string);
+  readonly headers?: Record<string, string>;
+  readonly connections: number;
+  readonly durationSeconds?: number;
+  readonly amount?: number;
+}
+
+async function cpuMicros(url: string): Promise<number> {
+  return ((await (await fetch(`${url}/__cpu`)).json()) as { micros: number }).micros;
+}
+
+/** One autocannon run against a server, with the server's CPU time charged per request. */
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  let counter = 0;
+  const body = options.body;
+  const cpuBefore = await cpuMicros(options.url);
+  const result = await autocannon({
+    url: options.url,
+    connections: options.connections,
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds ?? 5 }),
+    requests: [
+      {
+        method: options.method ?? "GET",
+        path: options.path,
+        headers: { "content-type": "application/json", ...options.headers },
+        ...(typeof body === "function"
+          ? {
+              setupRequest: (request: autocannon.Request) => ({
+                ...request,
+                body: body(counter++),
+              }),
+            }
+          : body
+            ? { body }
+            : {}),
+      },
+    ],
+  });
+  const cpuAfter = await cpuMicros(options.url);
+  const requests = result.requests.total;
+  return {
+    requests,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    rps: result.requests.average,
+    cpuMicrosPerRequest: requests > 0 ? (cpuAfter - cpuBefore) / requests : Number.NaN,
+  };
+}
