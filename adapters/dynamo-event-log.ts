@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { EventHandling, EventLog } from "../core/order-timeline";
+import { queryAll } from "./query-all";
 
 /** Entries are kept a month: long enough to explain an order, short enough to stay small. */
 const RETENTION_SECONDS = 30 * 24 * 60 * 60;
@@ -24,30 +25,19 @@ export class DynamoEventLog implements EventLog {
   }
 
   async forOrder(orderId: string): Promise<readonly EventHandling[]> {
-    const entries: EventHandling[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "orderId = :orderId",
-          ExpressionAttributeValues: { ":orderId": orderId },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        entries.push({
-          orderId: String(item.orderId),
-          at: String(item.at),
-          consumer: String(item.consumer),
-          eventId: String(item.eventId),
-          eventType: String(item.eventType),
-          outcome: item.outcome as EventHandling["outcome"],
-          ...(typeof item.detail === "string" ? { detail: item.detail } : {}),
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return entries;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "orderId = :orderId",
+      ExpressionAttributeValues: { ":orderId": orderId },
+    });
+    return items.map((item) => ({
+      orderId: String(item.orderId),
+      at: String(item.at),
+      consumer: String(item.consumer),
+      eventId: String(item.eventId),
+      eventType: String(item.eventType),
+      outcome: item.outcome as EventHandling["outcome"],
+      ...(typeof item.detail === "string" ? { detail: item.detail } : {}),
+    }));
   }
 }

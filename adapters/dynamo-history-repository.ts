@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import type { OrderHistoryEntry } from "../core/order";
 import type { OrderHistoryRepository } from "../core/ports";
+import { queryAll } from "./query-all";
 
 const entrySchema = z.object({
   orderId: z.string(),
@@ -26,20 +27,11 @@ export class DynamoHistoryRepository implements OrderHistoryRepository {
   }
 
   async list(orderId: string): Promise<readonly OrderHistoryEntry[]> {
-    const entries: OrderHistoryEntry[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: "orderId = :orderId",
-          ExpressionAttributeValues: { ":orderId": orderId },
-          ExclusiveStartKey,
-        }),
-      );
-      entries.push(...(page.Items ?? []).map((item) => entrySchema.parse(item)));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return entries;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "orderId = :orderId",
+      ExpressionAttributeValues: { ":orderId": orderId },
+    });
+    return items.map((item) => entrySchema.parse(item));
   }
 }
