@@ -40,8 +40,8 @@ type RequestHandler = typeof requestHandler;
 type Middleware = middleware.MiddlewareFn<RequestHandler>;
 
 /**
- * The API Lambda: one Apollo server behind API Gateway v2 events, with the REST
- * compatibility routes, health and CORS as middleware in front of it.
+ * The API Lambda: one Apollo server behind API Gateway v2 events, with CORS, health,
+ * the REST compatibility routes and the playground as middleware in front of it.
  */
 export function createApiHandler({
   config,
