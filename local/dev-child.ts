@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { HANDOFF_ENV, type ServeHandoff } from "./serve";
+import { stopProcess } from "./stop-process";
 
 /** The source folders whose changes restart the API and the consumers. */
 const WATCHED = [
@@ -33,12 +33,5 @@ export function runWatchedChild(handoff: ServeHandoff): () => Promise<void> {
     ],
     { env: { ...process.env, [HANDOFF_ENV]: JSON.stringify(handoff) }, stdio: "inherit" },
   );
-  return async () => {
-    if (child.exitCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
+  return () => stopProcess(child);
 }

