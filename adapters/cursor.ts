@@ -1,5 +1,5 @@
-import { InvalidCursorError } from "../core/errors";
-import type { Page } from "../core/page";
+import { InvalidCursorError } from "../core/shared/errors";
+import type { Page } from "../core/shared/page";
 
 /**
  * Cursors are the DynamoDB key to continue after, as opaque base64url JSON. Decoding checks

@@ -4,13 +4,10 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
-import {
-  type AnalyticsRepository,
-  type DailySales,
-  dayOf,
-  type ProductSales,
-} from "../core/analytics";
-import type { OrderCreatedData } from "../core/events";
+import { type DailySales, dayOf, type ProductSales } from "../core/analytics/daily-sales";
+import type { AnalyticsRepository } from "../core/analytics/ports";
+import { unitsIn } from "../core/orders/order";
+import type { OrderCreatedData } from "../core/shared/events";
 
 /** How long an event id is remembered for deduplication; SNS redelivers within hours. */
 const DEDUPE_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -28,7 +25,7 @@ export class DynamoAnalyticsRepository implements AnalyticsRepository {
 
   async countOrder(eventId: string, order: OrderCreatedData): Promise<"counted" | "duplicate"> {
     const pk = `DAY#${dayOf(order.createdAt)}`;
-    const units = order.items.reduce((sum, line) => sum + line.quantity, 0);
+    const units = unitsIn(order);
     const add = (sk: string, orderUnits: number, revenueCents: number) => ({
       Update: {
         TableName: this.tableName,

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import type { EventHandling, EventLog } from "../core/order-timeline";
+import type { EventHandling, EventLog } from "../core/orders/ports";
 import { queryAll } from "./query-all";
 
 /** Entries are kept a month: long enough to explain an order, short enough to stay small. */

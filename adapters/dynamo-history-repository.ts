@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import type { OrderHistoryEntry } from "../core/order";
-import type { OrderHistoryRepository } from "../core/ports";
+import type { OrderHistoryEntry } from "../core/orders/order";
+import type { OrderHistoryRepository } from "../core/orders/ports";
 import { queryAll } from "./query-all";
 
 const entrySchema = z.object({

@@ -1,6 +1,6 @@
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Order } from "../core/order";
+import type { Order } from "../core/orders/order";
 import { aProduct, createTestShop, type TestShop } from "../test/support/test-shop";
 import { DynamoOrderRepository } from "./dynamo-order-repository";
 

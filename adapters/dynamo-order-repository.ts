@@ -12,18 +12,18 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { z } from "zod";
-import { ContentionError, CorruptRecordError } from "../core/errors";
-import type { FraudAssessment } from "../core/fraud";
-import type { Order } from "../core/order";
-import { ORDER_STATUSES } from "../core/order-status";
-import type { Page, PageRequest } from "../core/page";
+import type { FraudAssessment } from "../core/fraud/fraud-scoring";
+import type { Order } from "../core/orders/order";
+import { ORDER_STATUSES, STOCK_RELEASING_STATUSES } from "../core/orders/order-status";
 import type {
   IdempotencyClaim,
   IdempotencyRecord,
   OrderRepository,
   ReservationResult,
   StatusChange,
-} from "../core/ports";
+} from "../core/orders/ports";
+import { ContentionError, CorruptRecordError } from "../core/shared/errors";
+import type { Page, PageRequest } from "../core/shared/page";
 import { decodeCursor, toPage } from "./cursor";
 import { ordersTable } from "./table-definitions";
 
@@ -68,6 +68,11 @@ export function orderFromItem(item: Record<string, unknown>): Order {
   }
   return parsed.data;
 }
+
+/** The statuses whose stock may be released, as expression values (`:s0`, `:s1`, ...). */
+const RELEASING = Object.fromEntries(
+  STOCK_RELEASING_STATUSES.map((status, i) => [`:s${i}`, status]),
+);
 
 const CUSTOMER_INDEX = ordersTable.globalSecondaryIndexes[0];
 // An index's LastEvaluatedKey holds the table key and the index key, each name once.
@@ -356,16 +361,14 @@ export class DynamoOrderRepository implements OrderRepository {
                 Key: { orderId: order.orderId },
                 UpdateExpression:
                   "SET stockReleased = :yes, updatedAt = :at, updatedBy = :actor ADD version :one",
-                ConditionExpression:
-                  "attribute_not_exists(stockReleased) AND #status IN (:rejected, :cancelled)",
+                ConditionExpression: `attribute_not_exists(stockReleased) AND #status IN (${Object.keys(RELEASING).join(", ")})`,
                 ExpressionAttributeNames: { "#status": "status" },
                 ExpressionAttributeValues: {
                   ":yes": true,
                   ":at": at,
                   ":actor": actor,
                   ":one": 1,
-                  ":rejected": "REJECTED",
-                  ":cancelled": "CANCELLED",
+                  ...RELEASING,
                 },
                 ReturnValuesOnConditionCheckFailure: "ALL_OLD",
               },

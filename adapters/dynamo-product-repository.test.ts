@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Product } from "../core/catalog";
-import { InvalidCursorError } from "../core/errors";
+import type { Product } from "../core/catalog/product";
+import { InvalidCursorError } from "../core/shared/errors";
 import { aProduct, createTestShop, type TestShop } from "../test/support/test-shop";
 import { encodeCursor } from "./cursor";
 import { DynamoProductRepository } from "./dynamo-product-repository";

@@ -8,11 +8,10 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import type { Product } from "../core/catalog";
-import { CorruptRecordError } from "../core/errors";
-import type { LowStockFlagger } from "../core/inventory-service";
-import type { Page, PageRequest } from "../core/page";
-import type { ProductRepository } from "../core/ports";
+import type { LowStockFlagger, ProductRepository } from "../core/catalog/ports";
+import type { Product } from "../core/catalog/product";
+import { CorruptRecordError } from "../core/shared/errors";
+import type { Page, PageRequest } from "../core/shared/page";
 import { decodeCursor, toPage } from "./cursor";
 import { productsTable } from "./table-definitions";
 
@@ -121,15 +120,14 @@ export class DynamoProductRepository implements ProductRepository, LowStockFlagg
     return toPage(Items, request.first, TABLE_KEY, productFromItem);
   }
 
-  async flagLowStock(productId: string, stock: number, at: string): Promise<void> {
+  async flagLowStock(productId: string): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { productId },
-        UpdateExpression:
-          "SET lowStock = :yes, lowStockSince = if_not_exists(lowStockSince, :at), lowStockSeen = :stock",
+        UpdateExpression: "SET lowStock = :yes",
         ConditionExpression: "attribute_exists(productId)",
-        ExpressionAttributeValues: { ":yes": true, ":at": at, ":stock": stock },
+        ExpressionAttributeValues: { ":yes": true },
       }),
     );
   }

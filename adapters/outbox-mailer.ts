@@ -6,7 +6,8 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { EmailMessage, Mailer, SentEmail, SentEmailReader } from "../core/email";
+import type { EmailMessage, SentEmail } from "../core/notifications/order-email";
+import type { Mailer, SentEmailReader } from "../core/notifications/ports";
 
 /**
  * The mail outbox: one item per (order, event type), written with a condition so a

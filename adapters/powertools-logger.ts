@@ -1,5 +1,5 @@
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { Logger as LoggerPort } from "../core/ports";
+import type { Logger as LoggerPort } from "../core/shared/ports";
 
 /**
  * Core's logger port over Powertools: structured JSON lines with the service name, and

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmailMessage } from "../core/email";
+import type { EmailMessage } from "../core/notifications/order-email";
 import { createTestShop, type TestShop } from "../test/support/test-shop";
 import { MailOutbox } from "./outbox-mailer";
 import { SesMailer } from "./ses-mailer";

@@ -1,5 +1,6 @@
 import { type SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import type { EmailMessage, Mailer } from "../core/email";
+import type { EmailMessage } from "../core/notifications/order-email";
+import type { Mailer } from "../core/notifications/ports";
 import type { MailOutbox } from "./outbox-mailer";
 
 /**

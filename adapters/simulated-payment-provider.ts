@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { PaymentProvider, PaymentRequest, PaymentResult } from "../core/payment";
+import type { PaymentProvider, PaymentRequest, PaymentResult } from "../core/fraud/ports";
 
 export interface SimulatedPaymentSettings {
   /** How long each authorization takes. */

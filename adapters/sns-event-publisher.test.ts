@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZodError } from "zod";
-import type { ShopEvent } from "../core/events";
+import type { ShopEvent } from "../core/shared/events";
 import { createTestShop, type TestShop } from "../test/support/test-shop";
 import { SnsEventPublisher } from "./sns-event-publisher";
 

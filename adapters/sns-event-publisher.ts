@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from "@aws-sdk/client-sns";
-import { EVENT_TYPE_ATTRIBUTE, type ShopEvent, shopEventSchema } from "../core/events";
-import type { EventPublisher } from "../core/ports";
+import { EVENT_TYPE_ATTRIBUTE, type ShopEvent, shopEventSchema } from "../core/shared/events";
+import type { EventPublisher } from "../core/shared/ports";
 
 /**
  * Publishes shop events to the order-events topic. The body is validated against the one

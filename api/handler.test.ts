@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../adapters/config";
-import { createLambdaContext } from "../local/lambda-context";
+import { createLambdaContext } from "../local/lambda/lambda-context";
 import { graphqlEvent, httpEvent } from "../test/support/api-events";
 import { createTestShop, type TestShop } from "../test/support/test-shop";
 

@@ -1,16 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-
-/**
- * CORS as the old API had it: any origin, the verbs the routes use, and the headers a
- * browser client sends (including Idempotency-Key).
- */
-export const CORS_HEADERS: Readonly<Record<string, string>> = {
-  "access-control-allow-origin": "*",
-  "access-control-allow-methods": "GET,POST,OPTIONS",
-  "access-control-allow-headers":
-    "Content-Type,Authorization,Idempotency-Key,X-Amz-Date,X-Api-Key,X-Amz-Security-Token",
-  "access-control-max-age": "600",
-};
+import { CORS_HEADERS } from "./cors";
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
@@ -33,4 +22,9 @@ export function jsonError(statusCode: number, message: string, headers?: Record<
 
 export function preflight(): HttpResult {
   return { statusCode: 204, headers: { ...CORS_HEADERS }, body: "" };
+}
+
+/** The answer with the CORS headers on it, whoever built it. */
+export function withCors(result: HttpResult): HttpResult {
+  return { ...result, headers: { ...result.headers, ...CORS_HEADERS } };
 }

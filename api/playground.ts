@@ -11,32 +11,18 @@ import {
   ProductsDocument,
 } from "../generated/client/graphql";
 import type { HttpResult } from "./http";
-
-/**
- * The GraphiQL playground, served by the api function itself from files that ship with
- * the project (React and GraphiQL's prebuilt browser bundles), so it works with no
- * internet. In the Lambda bundle the files sit in `playground/` beside the code (the stack
- * copies them there); locally they are read from node_modules.
- */
-export const PLAYGROUND_ASSETS = {
-  "react.js": { pkg: "react", file: "umd/react.production.min.js", type: "application/javascript" },
-  "react-dom.js": {
-    pkg: "react-dom",
-    file: "umd/react-dom.production.min.js",
-    type: "application/javascript",
-  },
-  "graphiql.js": { pkg: "graphiql", file: "graphiql.min.js", type: "application/javascript" },
-  "graphiql.css": { pkg: "graphiql", file: "graphiql.min.css", type: "text/css" },
-} as const;
-type AssetName = keyof typeof PLAYGROUND_ASSETS;
+import { type AssetName, PLAYGROUND_ASSETS } from "./playground-assets";
 
 const ASSET_PREFIX = "/graphql/assets/";
 
 /** A generated document's text, printed canonically. */
 const pretty = (document: { toString(): string }) => print(parse(document.toString()));
 
-/** The example operations the playground opens with, from the typed client's documents. */
-const EXAMPLE_TABS = [
+/**
+ * The example operations the playground opens with, from the typed client's documents.
+ * Built when the playground is asked for, not when the API loads.
+ */
+const exampleTabs = (today: string) => [
   { query: pretty(ProductsDocument.toString()), variables: JSON.stringify({ first: 5 }, null, 2) },
   {
     query: pretty(PlaceOrderDocument.toString()),
@@ -52,7 +38,7 @@ const EXAMPLE_TABS = [
   },
   {
     query: pretty(DailySalesDocument.toString()),
-    variables: JSON.stringify({ day: "2026-11-24" }, null, 2),
+    variables: JSON.stringify({ day: today }, null, 2),
   },
 ];
 
@@ -75,8 +61,8 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-const START_SCRIPT = `(() => {
-  const tabs = ${JSON.stringify(EXAMPLE_TABS)};
+const startScript = (today: string) => `(() => {
+  const tabs = ${JSON.stringify(exampleTabs(today))};
   const fetcher = async (params) => {
     const response = await fetch(${JSON.stringify("/graphql")}, {
       method: "POST",
@@ -148,7 +134,11 @@ export function createPlayground() {
     if (!path.startsWith(ASSET_PREFIX)) return undefined;
     const name = path.slice(ASSET_PREFIX.length);
     if (name === "playground.js")
-      return respond(START_SCRIPT, "application/javascript", "no-cache");
+      return respond(
+        startScript(new Date().toISOString().slice(0, 10)),
+        "application/javascript",
+        "no-cache",
+      );
     if (!(name in PLAYGROUND_ASSETS)) return undefined;
     const spec = PLAYGROUND_ASSETS[name as AssetName];
     return respond(asset(name as AssetName), spec.type, "public, max-age=86400");

@@ -1,149 +1,76 @@
-import type { ApolloServer } from "@apollo/server";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import type { GraphQLFormattedError } from "graphql";
-import { toDecimal } from "../core/money";
-import { parseOrderRequest } from "../core/order-input";
-import { MAX_PAGE_SIZE } from "../core/page";
-import type { ApiContext } from "./context";
+import type { Product } from "../core/catalog/product";
+import type { Order } from "../core/orders/order";
+import { toDecimal } from "../core/shared/money";
+import { MAX_PAGE_SIZE } from "../core/shared/page";
+import type { RequestContext } from "../resolvers/context";
+import { placeOrderOutcome } from "../resolvers/outcomes";
 import { type HttpResult, json, jsonError } from "./http";
-import {
-  CREATE_ORDER,
-  type CreateOrderData,
-  CUSTOMER_ORDERS,
-  type CustomerOrdersData,
-  GET_PRODUCT,
-  type GetProductData,
-  LIST_PRODUCTS,
-  type ListProductsData,
-  type OrderData,
-  type ProductData,
-} from "./rest-operations";
 
-/** HTTP status of each business outcome of `createOrder`. */
-const CREATE_ORDER_STATUS: Record<CreateOrderData["createOrder"]["__typename"], number> = {
-  Order: 201,
-  InvalidOrder: 400,
-  ProductNotFound: 404,
-  InsufficientStock: 409,
-  IdempotencyKeyReused: 422,
-};
+/** What a route handler gets: the event, its path parameters and the request's context. */
+export interface RouteRequest {
+  readonly event: APIGatewayProxyEventV2;
+  readonly params: Readonly<Record<string, string>>;
+  readonly context: RequestContext;
+}
+
+export type RestRoute = (request: RouteRequest) => Promise<HttpResult>;
 
 /** Safety stop for `GET /products`, which returns the whole catalog a page at a time. */
 const MAX_CATALOG_PAGES = 100;
 
-/** A GraphQL operation answered with errors; mapped to a status by what the errors say. */
-class OperationError extends Error {
-  constructor(readonly errors: readonly GraphQLFormattedError[]) {
-    super(errors.map((e) => e.message).join("; "));
-    this.name = "OperationError";
-  }
-}
-
-type Route = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
-
 /**
- * The old system's REST routes, served by the GraphQL Lambda. Each runs a GraphQL
- * operation in-process and reshapes the result into the old wire format (snake_case,
- * dollars as decimals, `{"error": ...}` on failure). Returns undefined for paths that
- * are not REST routes.
+ * The old system's REST routes. Each calls the same core service as its GraphQL twin, with
+ * the same request context, and answers in the old wire format: snake_case, dollars as
+ * decimals, and `{"error": ...}` with the status the outcome table gives.
  */
-export function createRestRoutes(server: ApolloServer<ApiContext>, context: ApiContext) {
-  async function run<TData>(query: string, variables: Record<string, unknown>): Promise<TData> {
-    const response = await server.executeOperation<TData>(
-      { query, variables },
-      { contextValue: context },
-    );
-    if (response.body.kind !== "single") throw new Error("unexpected incremental response");
-    const { data, errors } = response.body.singleResult;
-    if (errors?.length) throw new OperationError(errors);
-    if (!data) throw new Error("GraphQL answered with neither data nor errors");
-    return data;
-  }
-
-  const listProducts: Route = async (event) => {
+export const restRoutes = {
+  async listProducts({ event, context }) {
     const category = event.queryStringParameters?.category || undefined;
-    const products: ProductData[] = [];
-    let after: string | null = null;
+    const products: Product[] = [];
+    let after: string | undefined;
     for (let page = 0; page < MAX_CATALOG_PAGES; page++) {
-      const data: ListProductsData = await run<ListProductsData>(LIST_PRODUCTS, {
+      const result = await context.services.catalog.listProducts({
         first: MAX_PAGE_SIZE,
         after,
         category,
       });
-      products.push(...data.products.edges.map((edge) => edge.node));
-      after = data.products.pageInfo.endCursor;
-      if (!data.products.pageInfo.hasNextPage) break;
+      for (const edge of result.edges) products.push(edge.node);
+      after = result.edges.at(-1)?.cursor;
+      if (!result.hasNextPage || !after) break;
     }
     return json(200, { products: products.map(restProduct), count: products.length });
-  };
+  },
 
-  const getProduct = async (productId: string): Promise<HttpResult> => {
-    const { product } = await run<GetProductData>(GET_PRODUCT, { id: productId });
+  async getProduct({ params, context }) {
+    const productId = decodePathSegment(params.id ?? "");
+    if (!productId) return jsonError(400, "Product id is not valid");
+    const product = await context.services.catalog.getProduct(productId);
     return product ? json(200, restProduct(product)) : jsonError(404, "Product not found");
-  };
+  },
 
-  const createOrder: Route = async (event) => {
+  async placeOrder({ event, context }) {
     const body = parseJsonBody(event);
     if (!body.ok) return jsonError(400, body.error);
     const idempotencyKey = event.headers?.["idempotency-key"];
-    const request = parseOrderRequest(fromRestOrderBody(body.value, idempotencyKey));
-    if (!request.ok) return jsonError(400, `${restFieldName(request.field)} ${request.reason}`);
-    const { createOrder: result } = await run<CreateOrderData>(CREATE_ORDER, {
-      input: request.request,
-    });
-    if (result.__typename === "Order") return json(201, restOrder(result));
-    return jsonError(CREATE_ORDER_STATUS[result.__typename], result.message);
-  };
+    const result = await context.services.orders.placeOrder(
+      fromRestOrderBody(body.value, idempotencyKey),
+    );
+    if (result.kind === "placed") return json(201, restOrder(result.order));
+    const { httpStatus, member } = placeOrderOutcome(result, restFieldName);
+    return jsonError(httpStatus, member.message);
+  },
 
-  const customerOrders: Route = async (event) => {
+  async listOrders({ event, context }) {
     const customerId = event.queryStringParameters?.customer_id?.trim();
     if (!customerId) return jsonError(400, "customer_id query parameter is required");
-    const data = await run<CustomerOrdersData>(CUSTOMER_ORDERS, {
-      customerId,
+    const page = await context.services.orders.listCustomerOrders(customerId, {
       first: MAX_PAGE_SIZE,
     });
-    const orders = data.customerOrders.edges.map((edge) => restOrder(edge.node));
+    const orders = page.edges.map((edge) => restOrder(edge.node));
     return json(200, { orders, count: orders.length });
-  };
-
-  return async function routeRest(event: APIGatewayProxyEventV2): Promise<HttpResult | undefined> {
-    const method = event.requestContext.http.method;
-    const path = event.rawPath;
-    const productPath = /^\/products\/([^/]+)\/?$/.exec(path);
-    try {
-      if (path === "/products" || path === "/products/") {
-        return method === "GET" ? await listProducts(event) : methodNotAllowed("GET");
-      }
-      if (productPath?.[1]) {
-        const id = decodePathSegment(productPath[1]);
-        if (id === undefined) return jsonError(400, "Product id is not valid");
-        return method === "GET" ? await getProduct(id) : methodNotAllowed("GET");
-      }
-      if (path === "/orders" || path === "/orders/") {
-        if (method === "POST") return await createOrder(event);
-        if (method === "GET") return await customerOrders(event);
-        return methodNotAllowed("GET, POST");
-      }
-      return undefined;
-    } catch (error) {
-      return errorResult(error, context);
-    }
-  };
-}
-
-function methodNotAllowed(allow: string): HttpResult {
-  return jsonError(405, "Method not allowed", { allow });
-}
-
-function errorResult(error: unknown, context: ApiContext): HttpResult {
-  if (error instanceof OperationError) {
-    const codes = error.errors.map((e) => e.extensions?.code);
-    if (codes.includes("BAD_USER_INPUT")) return jsonError(400, error.message);
-    if (codes.includes("SERVICE_UNAVAILABLE")) return jsonError(503, error.message);
-  }
-  context.logger.error("REST route failed", { error: String(error) });
-  return jsonError(500, "Internal server error");
-}
+  },
+} satisfies Record<string, RestRoute>;
 
 function decodePathSegment(segment: string): string | undefined {
   try {
@@ -172,7 +99,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The old body `{customer_id, items: [{product_id, quantity}]}` as the order request. */
+/** The old body `{customer_id, items: [{product_id, quantity}]}` as core's order request. */
 function fromRestOrderBody(body: unknown, idempotencyKey: string | undefined): unknown {
   if (!isRecord(body)) return body;
   const items = Array.isArray(body.items)
@@ -194,34 +121,34 @@ function restFieldName(field: string): string {
   return field.replace("customerId", "customer_id").replace("productId", "product_id");
 }
 
-function restProduct(product: ProductData) {
+function restProduct(product: Product) {
   return {
-    product_id: product.id,
+    product_id: product.productId,
     name: product.name,
     category: product.category,
     brand: product.brand,
     description: product.description,
-    price: toDecimal(product.price.amountCents),
-    currency: product.price.currency,
+    price: toDecimal(product.priceCents),
+    currency: product.currency,
     stock: product.stock,
     created_at: product.createdAt,
     updated_at: product.updatedAt,
   };
 }
 
-function restOrder(order: OrderData) {
+function restOrder(order: Order) {
   return {
-    order_id: order.id,
+    order_id: order.orderId,
     customer_id: order.customerId,
     status: order.status,
-    total_amount: toDecimal(order.total.amountCents),
-    currency: order.total.currency,
+    total_amount: toDecimal(order.totalCents),
+    currency: order.currency,
     items: order.items.map((line) => ({
       product_id: line.productId,
       product_name: line.productName,
       quantity: line.quantity,
-      unit_price: toDecimal(line.unitPrice.amountCents),
-      line_total: toDecimal(line.lineTotal.amountCents),
+      unit_price: toDecimal(line.unitPriceCents),
+      line_total: toDecimal(line.lineTotalCents),
     })),
     created_at: order.createdAt,
     updated_at: order.updatedAt,

@@ -7,11 +7,11 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from "@apollo/server/plugin/disabled";
 import type { GraphQLFormattedError } from "graphql";
-import { ContentionError, InvalidCursorError } from "../core/errors";
-import type { Logger } from "../core/ports";
+import type { Logger } from "../core/shared/ports";
 import { typeDefs } from "../generated/type-defs";
 import { resolvers } from "../resolvers";
-import type { ApiContext } from "./context";
+import type { RequestContext } from "../resolvers/context";
+import { errorOutcome } from "../resolvers/outcomes";
 
 export interface GraphQLServerOptions {
   /** In production, unexpected errors are masked. */
@@ -28,9 +28,9 @@ export interface GraphQLServerOptions {
  * field, and nothing here reads cache hints), no stack traces in responses, and
  * unexpected errors masked in production.
  */
-export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<ApiContext> {
+export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<RequestContext> {
   const { logger } = options;
-  return new ApolloServer<ApiContext>({
+  return new ApolloServer<RequestContext>({
     typeDefs,
     resolvers,
     introspection: options.introspection,
@@ -57,15 +57,9 @@ function formatGraphQLError(
   { environment, logger }: GraphQLServerOptions,
 ): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof InvalidCursorError) {
-    return { ...formatted, message: original.message, extensions: { code: "BAD_USER_INPUT" } };
-  }
-  if (original instanceof ContentionError) {
-    return {
-      ...formatted,
-      message: "The product is in high demand; please retry the request",
-      extensions: { code: "SERVICE_UNAVAILABLE" },
-    };
+  const expected = errorOutcome(original);
+  if (expected) {
+    return { ...formatted, message: expected.message, extensions: { code: expected.code } };
   }
   if (formatted.extensions?.code !== "INTERNAL_SERVER_ERROR") return formatted;
   logger.error("GraphQL operation failed", {

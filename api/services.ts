@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { AwsClients } from "../adapters/aws-clients";
 import type { Config } from "../adapters/config";
 import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
@@ -8,28 +7,25 @@ import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { DynamoProductRepository } from "../adapters/dynamo-product-repository";
 import { MailOutbox } from "../adapters/outbox-mailer";
 import { SnsEventPublisher } from "../adapters/sns-event-publisher";
-import { CatalogService } from "../core/catalog-service";
-import { OrderLifecycle } from "../core/order-lifecycle";
-import { OrderService } from "../core/order-service";
-import type { Clock, IdGenerator, Logger as LoggerPort } from "../core/ports";
-import type { ApiContext } from "./context";
+import { systemClock, uuidGenerator } from "../adapters/system-clock";
+import { CatalogService } from "../core/catalog/catalog-service";
+import { OrderLifecycle } from "../core/orders/order-lifecycle";
+import { OrderService } from "../core/orders/order-service";
+import type { Clock, IdGenerator, Logger } from "../core/shared/ports";
+import type { ShopServices } from "../resolvers/context";
 
-export const systemClock: Clock = { now: () => new Date() };
-export const uuidGenerator: IdGenerator = { newId: () => randomUUID() };
-
-/** Wires the adapters into the core services the resolvers use. */
+/** Wires the adapters into the core services behind GraphQL and REST, once per container. */
 export function createServices(
   config: Config,
   clients: AwsClients,
-  logger: LoggerPort,
+  logger: Logger,
   overrides: { clock?: Clock; ids?: IdGenerator } = {},
-): ApiContext {
+): ShopServices {
   const products = new DynamoProductRepository(clients.dynamodb, config.tables.products);
   const orders = new DynamoOrderRepository(clients.dynamodb, config.tables);
   const publisher = new SnsEventPublisher(clients.sns, config.orderEventsTopicArn);
   const clock = overrides.clock ?? systemClock;
   return {
-    environment: config.environment,
     catalog: new CatalogService(products),
     lifecycle: new OrderLifecycle(orders, clock),
     history: new DynamoHistoryRepository(clients.dynamodb, config.tables.orderHistory),
@@ -44,6 +40,5 @@ export function createServices(
       ids: overrides.ids ?? uuidGenerator,
       logger,
     }),
-    logger,
   };
 }

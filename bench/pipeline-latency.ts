@@ -11,10 +11,10 @@ import { createAwsClients } from "../adapters/aws-clients";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { MailOutbox } from "../adapters/outbox-mailer";
 import { createApiHandler } from "../api/create-api";
-import type { Logger } from "../core/ports";
-import { startEventSources } from "../local/event-sources";
-import { createLambdaContext } from "../local/lambda-context";
-import { provisionShop, startEmulators } from "../local/stack";
+import type { Logger } from "../core/shared/ports";
+import { provisionShop, startEmulators } from "../local/emulators/stack";
+import { startEventSources } from "../local/lambda/event-sources";
+import { createLambdaContext } from "../local/lambda/lambda-context";
 
 const ORDERS = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 8);

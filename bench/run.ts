@@ -14,15 +14,16 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createAwsClients } from "../adapters/aws-clients";
-import type { ApiContext } from "../api/context";
 import { createApiHandler } from "../api/create-api";
-import type { Product } from "../core/catalog";
-import { CatalogService } from "../core/catalog-service";
-import type { Logger, ProductRepository } from "../core/ports";
+import { CatalogService } from "../core/catalog/catalog-service";
+import type { ProductRepository } from "../core/catalog/ports";
+import type { Product } from "../core/catalog/product";
+import type { Logger } from "../core/shared/ports";
 import { createShopApp } from "../infra/shop-app";
-import { createLambdaContext } from "../local/lambda-context";
-import { seedProducts } from "../local/seed-data";
-import { createLocalClients, provisionShop } from "../local/stack";
+import { seedProducts } from "../local/emulators/seed-data";
+import { createLocalClients, provisionShop } from "../local/emulators/stack";
+import { createLambdaContext } from "../local/lambda/lambda-context";
+import type { ShopServices } from "../resolvers/context";
 import { type LoadOptions, type LoadResult, load } from "./lib/load";
 import { HAS_TASKSET, pinSelf, startChild, stopChild } from "./lib/processes";
 import { formatSpread, median, round, type Spread, spread } from "./lib/stats";
@@ -340,10 +341,7 @@ async function graphqlLayer(config: Parameters<typeof createApiHandler>[0]["conf
       hasNextPage: true,
     }),
   };
-  const services = {
-    catalog: new CatalogService(repository),
-    logger: quiet,
-  } as unknown as ApiContext;
+  const services = { catalog: new CatalogService(repository) } as unknown as ShopServices;
   const clients = createAwsClients(config);
   const lean = createApiHandler({
     config: { ...config, environment: "production", playground: false },

@@ -8,8 +8,8 @@ import {
   ShipOrderDocument,
   TypedDocumentString,
 } from "../generated/client/graphql";
-import { createHttpBridge } from "../local/http-bridge";
-import type { Poller } from "../local/sqs-poller";
+import { createHttpBridge } from "../local/lambda/http-bridge";
+import type { Poller } from "../local/lambda/sqs-poller";
 import { runConsumers } from "../test/support/consumer-harness";
 import { createTestShop, eventually, type TestShop } from "../test/support/test-shop";
 import { runExample } from "./example";

@@ -1,7 +1,7 @@
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
-import type { Poller } from "../local/sqs-poller";
+import type { Poller } from "../local/lambda/sqs-poller";
 import {
   orderCreatedEvent,
   peekBodies,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MailOutbox } from "../adapters/outbox-mailer";
-import type { Poller } from "../local/sqs-poller";
+import type { Poller } from "../local/lambda/sqs-poller";
 import {
   peekBodies,
   queueDepth,

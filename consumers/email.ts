@@ -1,7 +1,7 @@
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { MailOutbox, OutboxMailer } from "../adapters/outbox-mailer";
 import { SesMailer } from "../adapters/ses-mailer";
-import { emailsAbout, renderOrderEmail } from "../core/email";
+import { emailsAbout, renderOrderEmail } from "../core/notifications/order-email";
 import { sqsConsumerHandler } from "./event-consumer";
 import { type ConsumerRuntime, lazyHandler } from "./runtime";
 

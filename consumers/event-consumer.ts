@@ -15,9 +15,13 @@ import type {
   SQSEvent,
   SQSRecord,
 } from "aws-lambda";
-import { CorruptRecordError } from "../core/errors";
-import { type ShopEvent, type EventType as ShopEventType, shopEventSchema } from "../core/events";
-import type { EventHandling } from "../core/order-timeline";
+import type { EventHandling } from "../core/orders/ports";
+import { CorruptRecordError } from "../core/shared/errors";
+import {
+  type ShopEvent,
+  type EventType as ShopEventType,
+  shopEventSchema,
+} from "../core/shared/events";
 import type { ConsumerRuntime } from "./runtime";
 
 /**

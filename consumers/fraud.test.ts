@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../adapters/config";
-import type { Order } from "../core/order";
-import type { OrderService } from "../core/order-service";
-import type { Poller } from "../local/sqs-poller";
+import type { Order } from "../core/orders/order";
+import type { OrderService } from "../core/orders/order-service";
+import type { Poller } from "../local/lambda/sqs-poller";
 import {
   orderCreatedEvent,
   peekBodies,

@@ -1,7 +1,7 @@
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { SimulatedPaymentProvider } from "../adapters/simulated-payment-provider";
-import { FraudService } from "../core/fraud-service";
-import { OrderLifecycle } from "../core/order-lifecycle";
+import { FraudService } from "../core/fraud/fraud-service";
+import { OrderLifecycle } from "../core/orders/order-lifecycle";
 import { sqsConsumerHandler } from "./event-consumer";
 import { type ConsumerRuntime, lazyHandler } from "./runtime";
 

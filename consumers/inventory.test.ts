@@ -1,10 +1,10 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
-import type { Order } from "../core/order";
-import { OrderLifecycle } from "../core/order-lifecycle";
-import type { OrderService } from "../core/order-service";
-import type { Poller } from "../local/sqs-poller";
+import type { Order } from "../core/orders/order";
+import { OrderLifecycle } from "../core/orders/order-lifecycle";
+import type { OrderService } from "../core/orders/order-service";
+import type { Poller } from "../local/lambda/sqs-poller";
 import {
   orderCreatedEvent,
   peekBodies,

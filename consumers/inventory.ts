@@ -1,6 +1,6 @@
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { DynamoProductRepository } from "../adapters/dynamo-product-repository";
-import { InventoryService } from "../core/inventory-service";
+import { InventoryService } from "../core/catalog/inventory-service";
 import { sqsConsumerHandler } from "./event-consumer";
 import { type ConsumerRuntime, lazyHandler } from "./runtime";
 

@@ -4,8 +4,9 @@ import { type AwsClients, createAwsClients } from "../adapters/aws-clients";
 import { type Config, loadConfig } from "../adapters/config";
 import { DynamoEventLog } from "../adapters/dynamo-event-log";
 import { createLogger } from "../adapters/powertools-logger";
-import type { EventLog } from "../core/order-timeline";
-import type { Clock, Logger } from "../core/ports";
+import { systemClock } from "../adapters/system-clock";
+import type { EventLog } from "../core/orders/ports";
+import type { Clock, Logger } from "../core/shared/ports";
 
 /** What every consumer handler is built from: configuration, clients and telemetry. */
 export interface ConsumerRuntime {
@@ -39,7 +40,7 @@ export function createConsumerRuntime(
       awsSdkV3Client: clients.dynamodbClient,
     }),
     eventLog: new DynamoEventLog(clients.dynamodb, config.tables.eventLog),
-    clock: { now: () => new Date() },
+    clock: systemClock,
   };
 }
 

@@ -2,11 +2,11 @@ import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
-import { shopEventSchema } from "../core/events";
-import type { Order } from "../core/order";
-import { OrderLifecycle } from "../core/order-lifecycle";
-import type { OrderService } from "../core/order-service";
-import type { Poller } from "../local/sqs-poller";
+import type { Order } from "../core/orders/order";
+import { OrderLifecycle } from "../core/orders/order-lifecycle";
+import type { OrderService } from "../core/orders/order-service";
+import { shopEventSchema } from "../core/shared/events";
+import type { Poller } from "../local/lambda/sqs-poller";
 import { peekBodies, queueDepth, runConsumers } from "../test/support/consumer-harness";
 import {
   aProduct,

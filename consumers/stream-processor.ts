@@ -4,7 +4,7 @@ import type { DynamoDBRecord, AttributeValue as LambdaAttributeValue } from "aws
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository, orderFromItem } from "../adapters/dynamo-order-repository";
 import { SnsEventPublisher } from "../adapters/sns-event-publisher";
-import { effectsOf, type StoredOrder } from "../core/order-changes";
+import { effectsOf, type StoredOrder } from "../core/orders/order-changes";
 import { noteHandling, streamConsumerHandler } from "./event-consumer";
 import { type ConsumerRuntime, lazyHandler } from "./runtime";
 

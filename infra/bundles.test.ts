@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLambdaContext } from "../local/lambda-context";
+import { createLambdaContext } from "../local/lambda/lambda-context";
 import { graphqlEvent, httpEvent } from "../test/support/api-events";
 import { createTestShop, type TestShop } from "../test/support/test-shop";
 import { createShopApp } from "./shop-app";

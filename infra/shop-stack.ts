@@ -32,8 +32,10 @@ import {
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { RESOURCE_ENV } from "../adapters/table-definitions";
-import { PLAYGROUND_ASSETS } from "../api/playground";
-import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../core/events";
+import { CORS_POLICY } from "../api/cors";
+import { PLAYGROUND_ASSETS } from "../api/playground-assets";
+import { routesFor } from "../api/route-table";
+import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../core/shared/events";
 import { Operations } from "./operations";
 import { ShopFunction } from "./shop-function";
 import {
@@ -62,15 +64,6 @@ export interface ShopStackProps extends StackProps {
   /** Steady-state requests per second and burst of the API's default stage. */
   readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
-
-/** The REST and GraphQL routes the api function serves. */
-export const API_ROUTES: readonly { path: string; methods: HttpMethod[] }[] = [
-  { path: "/graphql", methods: [HttpMethod.GET, HttpMethod.POST] },
-  { path: "/products", methods: [HttpMethod.GET] },
-  { path: "/products/{id}", methods: [HttpMethod.GET] },
-  { path: "/orders", methods: [HttpMethod.GET, HttpMethod.POST] },
-  { path: "/health", methods: [HttpMethod.GET] },
-];
 
 const DEAD_LETTER_RETENTION = Duration.days(14);
 /** Messages older than this are of no use to anyone; SQS's default is 4 days. */
@@ -356,19 +349,12 @@ export class ShopStack extends Stack {
       apiName: `${this.stackName}-api`,
       description: "The shop's GraphQL API and the old REST routes",
       createDefaultStage: false,
-      // The old API's CORS: any origin, the verbs the routes use, and the client's headers.
+      // The same CORS policy as the function's own answers.
       corsPreflight: {
-        allowOrigins: ["*"],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.OPTIONS],
-        allowHeaders: [
-          "Content-Type",
-          "Authorization",
-          "Idempotency-Key",
-          "X-Amz-Date",
-          "X-Api-Key",
-          "X-Amz-Security-Token",
-        ],
-        maxAge: Duration.minutes(10),
+        allowOrigins: [...CORS_POLICY.allowOrigins],
+        allowMethods: CORS_POLICY.allowMethods.map((method) => CorsHttpMethod[method]),
+        allowHeaders: [...CORS_POLICY.allowHeaders],
+        maxAge: Duration.seconds(CORS_POLICY.maxAgeSeconds),
       },
     });
     const accessLogs = new LogGroup(this, "ApiAccessLogs", {
@@ -396,11 +382,8 @@ export class ShopStack extends Stack {
       },
     });
     const integration = new HttpLambdaIntegration("ApiIntegration", fn);
-    for (const route of API_ROUTES) {
-      api.addRoutes({ path: route.path, methods: route.methods, integration });
-    }
-    if (props.playground) {
-      api.addRoutes({ path: "/graphql/assets/{file}", methods: [HttpMethod.GET], integration });
+    for (const route of routesFor({ playground: props.playground === true })) {
+      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
     }
     return api;
   }

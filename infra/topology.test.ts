@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CONSUMER_FACTORIES } from "../local/event-sources";
+import { CONSUMER_FACTORIES } from "../local/lambda/event-sources";
 import { type ConsumerName, consumers, queueSubscriptions, queues } from "./topology";
 
 describe("the topology", () => {

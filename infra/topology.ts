@@ -10,7 +10,7 @@ import {
   RESOURCE_ENV,
   type TableDefinition,
 } from "../adapters/table-definitions";
-import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../core/events";
+import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../core/shared/events";
 
 /**
  * The one description of the system's resources and how they are wired. The CDK stack

@@ -3,9 +3,9 @@ import { pageInfoOf } from "./common";
 
 export const catalogResolvers: Resolvers = {
   Query: {
-    product: (_, { id }, { catalog }) => catalog.getProduct(id).then((p) => p ?? null),
-    products: (_, { first, after, category }, { catalog }) =>
-      catalog.listProducts({ first, after, category }),
+    product: (_, { id }, { services }) => services.catalog.getProduct(id).then((p) => p ?? null),
+    products: (_, { first, after, category }, { services }) =>
+      services.catalog.listProducts({ first, after, category }),
   },
   ProductConnection: {
     edges: (page) => [...page.edges],

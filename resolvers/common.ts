@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
-import { formatMoney } from "../core/money";
-import type { Page } from "../core/page";
+import { formatMoney } from "../core/shared/money";
+import type { Page } from "../core/shared/page";
 import type { PageInfo, Resolvers } from "../generated/resolvers-types";
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;

@@ -1,77 +1,25 @@
-import { UnreachableCaseError } from "../core/errors";
-import { cents } from "../core/money";
-import type { ChangeStatusResult } from "../core/order-lifecycle";
-import type { PlaceOrderResult } from "../core/order-service";
+import { unitsIn } from "../core/orders/order";
+import type { ChangeStatusResult } from "../core/orders/order-lifecycle";
+import type { PlaceOrderResult } from "../core/orders/order-service";
+import { cents } from "../core/shared/money";
 import type { OrderStatus, Resolvers, ResolversTypes } from "../generated/resolvers-types";
 import { pageInfoOf } from "./common";
+import { changeStatusOutcome, placeOrderOutcome } from "./outcomes";
 
-/** Business outcomes of placing an order, as members of the `CreateOrderResult` union. */
+/** The order, or the business reason it was not placed, as a `CreateOrderResult` member. */
 export function toCreateOrderResult(result: PlaceOrderResult): ResolversTypes["CreateOrderResult"] {
-  switch (result.kind) {
-    case "placed":
-      return { __typename: "Order", ...result.order };
-    case "invalidOrder":
-      return {
-        __typename: "InvalidOrder",
-        errorCode: "INVALID_ORDER",
-        message: `${result.field} ${result.reason}`,
-        field: result.field,
-        reason: result.reason,
-      };
-    case "productNotFound":
-      return {
-        __typename: "ProductNotFound",
-        errorCode: "PRODUCT_NOT_FOUND",
-        message: `Product ${result.productId} does not exist`,
-        productId: result.productId,
-      };
-    case "insufficientStock":
-      return {
-        __typename: "InsufficientStock",
-        errorCode: "INSUFFICIENT_STOCK",
-        message: `Only ${result.available} of ${result.productId} in stock, ${result.requested} requested`,
-        productId: result.productId,
-        requested: result.requested,
-        available: result.available,
-      };
-    case "idempotencyKeyReused":
-      return {
-        __typename: "IdempotencyKeyReused",
-        errorCode: "IDEMPOTENCY_KEY_REUSED",
-        message: `Idempotency key ${result.idempotencyKey} was already used for a different order`,
-        idempotencyKey: result.idempotencyKey,
-      };
-    default:
-      throw new UnreachableCaseError(result);
-  }
+  return result.kind === "placed"
+    ? { __typename: "Order", ...result.order }
+    : placeOrderOutcome(result).member;
 }
 
-/** Outcomes of a status change, as members of the `ChangeOrderStatusResult` union. */
+/** The changed order, or why it could not change, as a `ChangeOrderStatusResult` member. */
 export function toChangeOrderStatusResult(
   result: ChangeStatusResult,
 ): ResolversTypes["ChangeOrderStatusResult"] {
-  switch (result.kind) {
-    case "changed":
-      return { __typename: "Order", ...result.order };
-    case "orderNotFound":
-      return {
-        __typename: "OrderNotFound",
-        errorCode: "ORDER_NOT_FOUND",
-        message: `Order ${result.orderId} does not exist`,
-        orderId: result.orderId,
-      };
-    case "invalidTransition":
-      return {
-        __typename: "InvalidTransition",
-        errorCode: "INVALID_TRANSITION",
-        message: `Order ${result.orderId} is ${result.from} and cannot become ${result.to}`,
-        orderId: result.orderId,
-        from: result.from,
-        to: result.to,
-      };
-    default:
-      throw new UnreachableCaseError(result);
-  }
+  return result.kind === "changed"
+    ? { __typename: "Order", ...result.order }
+    : changeStatusOutcome(result).member;
 }
 
 /** Who the history names for changes made through the API, until callers are identified. */
@@ -79,18 +27,18 @@ const API_ACTOR = "api";
 
 export const orderResolvers: Resolvers = {
   Query: {
-    order: (_, { id }, { orders }) => orders.getOrder(id).then((o) => o ?? null),
-    customerOrders: (_, { customerId, first, after }, { orders }) =>
-      orders.listCustomerOrders(customerId, { first, after }),
+    order: (_, { id }, { services }) => services.orders.getOrder(id).then((o) => o ?? null),
+    customerOrders: (_, { customerId, first, after }, { services }) =>
+      services.orders.listCustomerOrders(customerId, { first, after }),
   },
   Mutation: {
-    createOrder: async (_, { input }, { orders }) =>
-      toCreateOrderResult(await orders.placeOrder(input)),
-    shipOrder: async (_, { orderId }, { lifecycle }) =>
-      toChangeOrderStatusResult(await lifecycle.shipOrder(orderId, API_ACTOR)),
-    cancelOrder: async (_, { orderId, reason }, { lifecycle }) =>
+    createOrder: async (_, { input }, { services }) =>
+      toCreateOrderResult(await services.orders.placeOrder(input)),
+    shipOrder: async (_, { orderId }, { services }) =>
+      toChangeOrderStatusResult(await services.lifecycle.shipOrder(orderId, API_ACTOR)),
+    cancelOrder: async (_, { orderId, reason }, { services }) =>
       toChangeOrderStatusResult(
-        await lifecycle.cancelOrder(orderId, API_ACTOR, reason ?? undefined),
+        await services.lifecycle.cancelOrder(orderId, API_ACTOR, reason ?? undefined),
       ),
   },
   OrderConnection: {
@@ -100,10 +48,10 @@ export const orderResolvers: Resolvers = {
   Order: {
     id: (order) => order.orderId,
     total: (order) => ({ amountCents: order.totalCents, currency: order.currency }),
-    itemCount: (order) => order.items.reduce((sum, line) => sum + line.quantity, 0),
+    itemCount: (order) => unitsIn(order),
     statusReason: (order) => order.statusReason ?? null,
     fraudAssessment: (order) => order.fraudAssessment ?? null,
-    history: async (order, _, { history }) => [...(await history.list(order.orderId))],
+    history: async (order, _, { services }) => [...(await services.history.list(order.orderId))],
   },
   OrderHistoryEntry: {
     fromStatus: (entry) => (entry.fromStatus as OrderStatus | undefined) ?? null,

@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpBridge } from "../local/http-bridge";
+import { createHttpBridge } from "../local/lambda/http-bridge";
 import { createTestShop, type TestShop } from "./support/test-shop";
 
 let shop: TestShop;

@@ -1,10 +1,10 @@
 import type { SNSEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
-import type { EventType } from "../core/events";
-import { OrderLifecycle } from "../core/order-lifecycle";
+import { OrderLifecycle } from "../core/orders/order-lifecycle";
+import type { EventType } from "../core/shared/events";
 import { type ConsumerName, consumers, queueSubscriptions } from "../infra/topology";
-import type { Poller } from "../local/sqs-poller";
+import type { Poller } from "../local/lambda/sqs-poller";
 import { queueDepth, runConsumers } from "./support/consumer-harness";
 import {
   aProduct,

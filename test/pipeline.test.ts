@@ -3,11 +3,11 @@ import { createAwsClients } from "../adapters/aws-clients";
 import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { MailOutbox } from "../adapters/outbox-mailer";
-import { dayOf } from "../core/analytics";
-import type { Order } from "../core/order";
-import type { OrderService } from "../core/order-service";
-import { startEventSources } from "../local/event-sources";
-import type { Poller } from "../local/sqs-poller";
+import { dayOf } from "../core/analytics/daily-sales";
+import type { Order } from "../core/orders/order";
+import type { OrderService } from "../core/orders/order-service";
+import { startEventSources } from "../local/lambda/event-sources";
+import type { Poller } from "../local/lambda/sqs-poller";
 import { graphqlEvent, invoke } from "./support/api-events";
 import { aProduct, createTestShop, eventually, type TestShop } from "./support/test-shop";
 

@@ -1,7 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shopEventSchema } from "../core/events";
-import type { OrderService, PlaceOrderResult } from "../core/order-service";
+import type { OrderService, PlaceOrderResult } from "../core/orders/order-service";
+import { shopEventSchema } from "../core/shared/events";
 import { aProduct, createTestShop, type Probe, type TestShop } from "./support/test-shop";
 
 let shop: TestShop;

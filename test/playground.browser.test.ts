@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHttpBridge } from "../local/http-bridge";
+import { createHttpBridge } from "../local/lambda/http-bridge";
 import { createTestShop, type TestShop } from "./support/test-shop";
 
 /** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH points elsewhere. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Poller } from "../local/sqs-poller";
+import type { Poller } from "../local/lambda/sqs-poller";
 import { graphqlEvent, invoke } from "./support/api-events";
 import { runConsumers } from "./support/consumer-harness";
 import { aProduct, createTestShop, eventually, type TestShop } from "./support/test-shop";

@@ -40,4 +40,4 @@ export async function startChild(
   return { child, first };
 }
 
-export { stopProcess as stopChild } from "../../local/stop-process";
+export { stopProcess as stopChild } from "../../local/process/stop-process";

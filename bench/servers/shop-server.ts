@@ -7,10 +7,10 @@ import { createServer } from "node:http";
 import { createAwsClients } from "../../adapters/aws-clients";
 import { loadConfig } from "../../adapters/config";
 import { createApiHandler } from "../../api/create-api";
-import type { Logger } from "../../core/ports";
-import { startEventSources } from "../../local/event-sources";
-import { createHttpBridge } from "../../local/http-bridge";
-import type { Provisioned } from "../../local/provision";
+import type { Logger } from "../../core/shared/ports";
+import type { Provisioned } from "../../local/emulators/provision";
+import { startEventSources } from "../../local/lambda/event-sources";
+import { createHttpBridge } from "../../local/lambda/http-bridge";
 import { answerCpu } from "./cpu";
 
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { ApiHandler } from "../../api/create-api";
-import { createLambdaContext } from "../../local/lambda-context";
+import { createLambdaContext } from "../../local/lambda/lambda-context";
 
 /** An API Gateway HTTP API (payload 2.0) event, as the cloud sends it to the Lambda. */
 export function httpEvent(request: {

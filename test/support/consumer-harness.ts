@@ -5,11 +5,11 @@ import {
 } from "@aws-sdk/client-sqs";
 import { createAwsClients } from "../../adapters/aws-clients";
 import type { Config } from "../../adapters/config";
-import type { ShopEvent } from "../../core/events";
-import type { OrderLine } from "../../core/order";
+import type { OrderLine } from "../../core/orders/order";
+import type { ShopEvent } from "../../core/shared/events";
 import type { ConsumerName } from "../../infra/topology";
-import { type EventSourcesOptions, startEventSources } from "../../local/event-sources";
-import type { Poller } from "../../local/sqs-poller";
+import { type EventSourcesOptions, startEventSources } from "../../local/lambda/event-sources";
+import type { Poller } from "../../local/lambda/sqs-poller";
 import type { TestShop } from "./test-shop";
 
 /** Runs some consumers behind their local event sources, retrying failures at once. */

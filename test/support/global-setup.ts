@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { type EmulatorEndpoints, startEmulators } from "../../local/stack";
+import { type EmulatorEndpoints, startEmulators } from "../../local/emulators/stack";
 
 declare module "vitest" {
   export interface ProvidedContext {

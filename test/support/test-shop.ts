@@ -13,14 +13,18 @@ import { createAwsClients } from "../../adapters/aws-clients";
 import type { Config } from "../../adapters/config";
 import { type ApiHandler, createApiHandler } from "../../api/create-api";
 import { createServices } from "../../api/services";
-import type { Product } from "../../core/catalog";
-import type { EventType } from "../../core/events";
-import type { Logger } from "../../core/ports";
+import type { Product } from "../../core/catalog/product";
+import type { EventType } from "../../core/shared/events";
+import type { Logger } from "../../core/shared/ports";
 import { filterPolicyFor } from "../../infra/topology";
-import type { Provisioned } from "../../local/provision";
-import { putProducts } from "../../local/seed";
-import { seedProducts } from "../../local/seed-data";
-import { createLocalClients, type EmulatorEndpoints, provisionShop } from "../../local/stack";
+import type { Provisioned } from "../../local/emulators/provision";
+import { putProducts } from "../../local/emulators/seed";
+import { seedProducts } from "../../local/emulators/seed-data";
+import {
+  createLocalClients,
+  type EmulatorEndpoints,
+  provisionShop,
+} from "../../local/emulators/stack";
 
 /** Records log lines instead of printing them, so tests can assert on what was logged. */
 export function recordingLogger(): Logger & {

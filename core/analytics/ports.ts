@@ -1,0 +1,15 @@
+import type { OrderCreatedData } from "../shared/events";
+import type { DailySales } from "./daily-sales";
+
+/** Reads a day's sales counters. */
+export interface DailySalesReader {
+  getDailySales(day: string): Promise<DailySales>;
+}
+
+export interface AnalyticsRepository extends DailySalesReader {
+  /**
+   * Adds one order to its day's counters, atomically and at most once per event id.
+   * Returns "duplicate" when this event was counted before.
+   */
+  countOrder(eventId: string, order: OrderCreatedData): Promise<"counted" | "duplicate">;
+}

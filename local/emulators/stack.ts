@@ -1,0 +1,117 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { type Config, loadConfig } from "../../adapters/config";
+import { startDynamoDbLocal } from "./dynamodb-local";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-aws";
+import { type LocalClients, type Provisioned, provisionTopology } from "./provision";
+import { seedCatalogIfEmpty } from "./seed";
+import { startSnsSqsEmulator } from "./sns-sqs-emulator";
+
+/** The prefix of every resource name of the stack `npm start` runs. */
+export const RESOURCE_PREFIX = "shop-";
+
+export interface EmulatorEndpoints {
+  readonly dynamodb: string;
+  readonly snsSqs: string;
+}
+
+export interface Emulators extends EmulatorEndpoints {
+  stop(): Promise<void>;
+}
+
+/** Starts DynamoDB Local and the SNS/SQS emulator; with `dataDir`, their data persists there. */
+export async function startEmulators(options: {
+  dynamodbPort: number;
+  snsSqsPort: number;
+  dataDir?: string;
+}): Promise<Emulators> {
+  const dynamodb = await startDynamoDbLocal({
+    port: options.dynamodbPort,
+    ...(options.dataDir ? { dataDir: `${options.dataDir}/dynamodb` } : {}),
+  });
+  try {
+    const snsSqs = await startSnsSqsEmulator({
+      port: options.snsSqsPort,
+      ...(options.dataDir ? { dataDir: `${options.dataDir}/sns-sqs` } : {}),
+    });
+    return {
+      dynamodb: dynamodb.endpoint,
+      snsSqs: snsSqs.endpoint,
+      async stop() {
+        await snsSqs.stop();
+        await dynamodb.stop();
+      },
+    };
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
+}
+
+/** SDK clients pointed at the emulators. */
+export function createLocalClients(endpoints: EmulatorEndpoints): LocalClients & {
+  document: DynamoDBDocumentClient;
+  destroy(): void;
+} {
+  const base = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const dynamodb = new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb });
+  const sns = new SNSClient({ ...base, endpoint: endpoints.snsSqs });
+  const sqs = new SQSClient({ ...base, endpoint: endpoints.snsSqs });
+  return {
+    dynamodb,
+    sns,
+    sqs,
+    document: DynamoDBDocumentClient.from(dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    destroy() {
+      dynamodb.destroy();
+      sns.destroy();
+      sqs.destroy();
+    },
+  };
+}
+
+/**
+ * The environment the handlers get locally: exactly the variables the CDK stack sets in
+ * the cloud, plus the emulator endpoints and dummy credentials.
+ */
+export function localEnvironment(endpoints: EmulatorEndpoints, provisioned: Provisioned) {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SNS: endpoints.snsSqs,
+    AWS_ENDPOINT_URL_SQS: endpoints.snsSqs,
+    SHOP_ENVIRONMENT: "local",
+    ...provisioned.env,
+  };
+}
+
+export interface ProvisionedShop {
+  readonly provisioned: Provisioned;
+  readonly env: Record<string, string>;
+  readonly config: Config;
+  readonly seeded: number;
+}
+
+/** Provisions the topology under `prefix` and seeds the catalog when it is empty. */
+export async function provisionShop(
+  endpoints: EmulatorEndpoints,
+  options: { prefix: string; seed: boolean },
+): Promise<ProvisionedShop> {
+  const clients = createLocalClients(endpoints);
+  try {
+    const provisioned = await provisionTopology(clients, options.prefix);
+    const seeded = options.seed
+      ? await seedCatalogIfEmpty(clients.document, provisioned.tableNames.products)
+      : 0;
+    const env = localEnvironment(endpoints, provisioned);
+    return { provisioned, env, config: loadConfig(env), seeded };
+  } finally {
+    clients.destroy();
+  }
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import type { ApiHandler } from "../../api/create-api";
+import type { Logger } from "../../core/shared/ports";
+import { createLambdaContext } from "./lambda-context";
+
+/** API Gateway's payload limit is 10 MB; nothing this API accepts comes near 1 MiB. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const TEXT_CONTENT = /^(application\/(json|graphql|x-www-form-urlencoded)|text\/)/i;
+
+/**
+ * The local stand-in for the HTTP API: turns each request into the API Gateway v2 event
+ * the cloud would send, calls the same Lambda handler in-process, and writes its result.
+ */
+export function createHttpBridge(handler: ApiHandler, logger: Logger): Server {
+  return createServer((request, response) => {
+    handle(handler, request, response).catch((error: unknown) => {
+      logger.error("local HTTP bridge failed", { error: String(error) });
+      if (!response.headersSent) {
+        response.writeHead(500, { "content-type": "application/json" });
+      }
+      response.end(JSON.stringify({ error: "Internal server error" }));
+    });
+  });
+}
+
+async function handle(handler: ApiHandler, request: IncomingMessage, response: ServerResponse) {
+  const body = await readBody(request);
+  if (body === undefined) {
+    response.writeHead(413, { "content-type": "application/json" });
+    response.end(JSON.stringify({ error: "Request body too large" }));
+    return;
+  }
+  const event = toApiGatewayEvent(request, body);
+  const result = await handler(event, createLambdaContext("shop-api"));
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  if (result.cookies?.length) headers["set-cookie"] = result.cookies;
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(
+    result.body === undefined
+      ? undefined
+      : result.isBase64Encoded
+        ? Buffer.from(result.body, "base64")
+        : result.body,
+  );
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on("end", () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
+}
+
+/** The event API Gateway HTTP APIs send with payload format 2.0. */
+export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+  const url = new URL(request.url ?? "/", "http://localhost");
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined && name !== "cookie")
+      headers[name] = Array.isArray(value) ? value.join(",") : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  }
+  const cookies = request.headers.cookie?.split(";").map((c) => c.trim());
+  const isText = TEXT_CONTENT.test(headers["content-type"] ?? "");
+  const now = new Date();
+  return {
+    version: "2.0",
+    routeKey: "$default",
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(cookies ? { cookies } : {}),
+    ...(url.search ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: headers.host ?? "localhost",
+      domainPrefix: (headers.host ?? "localhost").split(".")[0] ?? "localhost",
+      http: {
+        method: request.method ?? "GET",
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey: "$default",
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    isBase64Encoded: body.length > 0 && !isText,
+    ...(body.length > 0 ? { body: isText ? body.toString("utf8") : body.toString("base64") } : {}),
+  };
+}

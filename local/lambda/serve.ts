@@ -1,0 +1,85 @@
+import type { Server } from "node:http";
+import { join } from "node:path";
+import { createAwsClients } from "../../adapters/aws-clients";
+import { type Config, loadConfig } from "../../adapters/config";
+import { createLogger } from "../../adapters/powertools-logger";
+import { createApiHandler } from "../../api/create-api";
+import type { Provisioned } from "../emulators/provision";
+import type { EmulatorEndpoints } from "../emulators/stack";
+import { fileCheckpoints } from "./checkpoint-file";
+import { startEventSources } from "./event-sources";
+import { createHttpBridge } from "./http-bridge";
+
+/** Failed records are retried after this long locally, instead of the queues' minutes. */
+export const LOCAL_RETRY_DELAY_SECONDS = 2;
+
+export interface ServeOptions {
+  readonly config: Config;
+  readonly provisioned: Provisioned;
+  readonly endpoints: EmulatorEndpoints;
+  readonly port: number;
+  readonly dataDir: string;
+}
+
+/**
+ * The shop's own processes against running emulators: the API behind the local HTTP
+ * bridge, and every consumer behind its event source. `npm start` runs it in-process;
+ * `npm run dev` runs it in a child that restarts on every source change.
+ */
+export async function serveShop(options: ServeOptions): Promise<{ stop(): Promise<void> }> {
+  const clients = createAwsClients(options.config);
+  const sources = startEventSources({
+    config: options.config,
+    clients,
+    provisioned: options.provisioned,
+    endpoints: options.endpoints,
+    retryDelaySeconds: LOCAL_RETRY_DELAY_SECONDS,
+    checkpoints: fileCheckpoints(join(options.dataDir, "stream-checkpoints.json")),
+  });
+  const logger = createLogger("shop-api");
+  const api = createApiHandler({ config: options.config, clients, logger });
+  const http: Server = createHttpBridge(api, logger);
+  try {
+    await new Promise<void>((ready, fail) => {
+      http.once("error", fail);
+      http.listen(options.port, "127.0.0.1", ready);
+    });
+  } catch (error) {
+    await sources.stop();
+    throw error;
+  }
+  return {
+    async stop() {
+      await new Promise((done) => http.close(() => done(undefined)));
+      http.closeAllConnections();
+      await sources.stop();
+    },
+  };
+}
+
+/** What `npm run dev` hands its child: enough to find the emulators and resources again. */
+export interface ServeHandoff {
+  readonly provisioned: Provisioned;
+  readonly endpoints: EmulatorEndpoints;
+  readonly port: number;
+  readonly dataDir: string;
+}
+
+export const HANDOFF_ENV = "SHOP_DEV_HANDOFF";
+
+// Run as the child of `npm run dev`: serve until told to stop, then let the watcher restart us.
+if (process.env[HANDOFF_ENV] && process.argv[1]?.endsWith("serve.ts")) {
+  const started = performance.now();
+  const handoff = JSON.parse(process.env[HANDOFF_ENV]) as ServeHandoff;
+  serveShop({ ...handoff, config: loadConfig() })
+    .then((shop) => {
+      console.log(`dev: API and consumers ready in ${Math.round(performance.now() - started)} ms`);
+      const stop = () => void shop.stop().then(() => process.exit(0));
+      process.once("SIGTERM", stop);
+      process.once("SIGINT", stop);
+    })
+    .catch((error: unknown) => {
+      console.error(`dev: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    });
+}

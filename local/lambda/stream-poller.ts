@@ -1,0 +1,295 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  type Shard,
+  type _Record as StreamRecord,
+} from "@aws-sdk/client-dynamodb-streams";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+} from "aws-lambda";
+import type { Logger } from "../../core/shared/ports";
+import { LOCAL_REGION } from "../emulators/local-aws";
+import { createLambdaContext } from "./lambda-context";
+import type { Poller } from "./sqs-poller";
+
+/** Where each shard's processing stands: the last sequence number handled. */
+export interface CheckpointStore {
+  get(shardId: string): string | undefined;
+  set(shardId: string, sequenceNumber: string): void;
+}
+
+export function memoryCheckpoints(): CheckpointStore {
+  const checkpoints = new Map<string, string>();
+  return {
+    get: (shard) => checkpoints.get(shard),
+    set: (shard, seq) => checkpoints.set(shard, seq),
+  };
+}
+
+export interface StreamPollerOptions {
+  readonly name: string;
+  readonly tableName: string;
+  readonly dynamodb: DynamoDBClient;
+  readonly streams: DynamoDBStreamsClient;
+  readonly sqs: SQSClient;
+  readonly handler: (
+    event: DynamoDBStreamEvent,
+    context: Context,
+  ) => Promise<DynamoDBBatchResponse | undefined>;
+  readonly batchSize: number;
+  readonly timeoutSeconds: number;
+  readonly startingPosition: "TRIM_HORIZON" | "LATEST";
+  readonly bisectBatchOnError: boolean;
+  readonly maxRetryAttempts: number;
+  readonly maxRecordAgeSeconds: number;
+  /** The on-failure destination: what could not be processed is described here. */
+  readonly onFailureQueueUrl: string;
+  readonly checkpoints?: CheckpointStore;
+  readonly pollIntervalMs?: number;
+  readonly retryDelayMs?: number;
+  readonly logger: Logger;
+}
+
+/** Lambda's record shape for a record read with the DynamoDB Streams API. */
+export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+  const data = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID ?? "",
+    ...(record.eventName ? { eventName: record.eventName } : {}),
+    eventVersion: record.eventVersion ?? "1.1",
+    eventSource: "aws:dynamodb",
+    awsRegion: LOCAL_REGION,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ...(data.ApproximateCreationDateTime
+        ? {
+            ApproximateCreationDateTime: Math.floor(
+              data.ApproximateCreationDateTime.getTime() / 1000,
+            ),
+          }
+        : {}),
+      ...(data.Keys ? { Keys: data.Keys as NonNullable<DynamoDBRecord["dynamodb"]>["Keys"] } : {}),
+      ...(data.NewImage
+        ? { NewImage: data.NewImage as NonNullable<DynamoDBRecord["dynamodb"]>["NewImage"] }
+        : {}),
+      ...(data.OldImage
+        ? { OldImage: data.OldImage as NonNullable<DynamoDBRecord["dynamodb"]>["OldImage"] }
+        : {}),
+      ...(data.SequenceNumber ? { SequenceNumber: data.SequenceNumber } : {}),
+      ...(data.SizeBytes !== undefined ? { SizeBytes: data.SizeBytes } : {}),
+      ...(data.StreamViewType ? { StreamViewType: data.StreamViewType } : {}),
+    },
+  };
+}
+
+/**
+ * Reads a table's stream the way Lambda's event source mapping does: every shard in order,
+ * a child shard only after its parent is finished, batches of up to `batchSize`, and a
+ * checkpoint after each record handled. A failing batch is retried from its first failed
+ * record (`batchItemFailures`), bisected to isolate the culprit, and after
+ * `maxRetryAttempts` (or when a record is older than `maxRecordAgeSeconds`) described on
+ * the on-failure queue and skipped, so one poison record never stops the shard.
+ */
+export function startStreamPoller(options: StreamPollerOptions): Poller {
+  let running = true;
+  const checkpoints = options.checkpoints ?? memoryCheckpoints();
+  const finished = new Set<string>();
+  const workers = new Map<string, Promise<void>>();
+  const pollInterval = options.pollIntervalMs ?? 200;
+  let streamArn = "";
+
+  async function invoke(records: StreamRecord[]): Promise<number> {
+    const event: DynamoDBStreamEvent = {
+      Records: records.map((r) => toLambdaRecord(r, streamArn)),
+    };
+    try {
+      const response = await options.handler(
+        event,
+        createLambdaContext(options.name, options.timeoutSeconds * 1000),
+      );
+      const failedSequences = new Set(
+        (response?.batchItemFailures ?? []).map((f) => f.itemIdentifier),
+      );
+      if (failedSequences.size === 0) return -1;
+      return records.findIndex((r) => failedSequences.has(r.dynamodb?.SequenceNumber ?? ""));
+    } catch (error) {
+      options.logger.error("stream handler failed; the batch will be retried", {
+        consumer: options.name,
+        error: String(error),
+      });
+      return 0;
+    }
+  }
+
+  async function giveUp(
+    shardId: string,
+    records: StreamRecord[],
+    condition: string,
+  ): Promise<void> {
+    const first = records[0]?.dynamodb?.SequenceNumber;
+    const last = records.at(-1)?.dynamodb?.SequenceNumber;
+    await options.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: options.onFailureQueueUrl,
+        MessageBody: JSON.stringify({
+          requestContext: { condition, functionName: options.name },
+          DDBStreamBatchInfo: {
+            shardId,
+            startSequenceNumber: first,
+            endSequenceNumber: last,
+            batchSize: records.length,
+            streamArn,
+          },
+          timestamp: new Date().toISOString(),
+        }),
+      }),
+    );
+    options.logger.error("stream records sent to the on-failure destination", {
+      consumer: options.name,
+      shardId,
+      condition,
+      startSequenceNumber: first,
+      endSequenceNumber: last,
+    });
+  }
+
+  /** Delivers records until each has succeeded or been given up on, checkpointing as it goes. */
+  async function deliver(shardId: string, records: StreamRecord[]): Promise<void> {
+    let pending = records;
+    let retries = 0;
+    while (pending.length > 0) {
+      const oldest = pending[0]?.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Date.now();
+      if (Date.now() - oldest > options.maxRecordAgeSeconds * 1000) {
+        await giveUp(shardId, pending, "RecordAgeExceeded");
+        break;
+      }
+      const failedAt = await invoke(pending);
+      const succeeded = failedAt === -1 ? pending : pending.slice(0, failedAt);
+      const lastDone = succeeded.at(-1)?.dynamodb?.SequenceNumber;
+      if (lastDone) checkpoints.set(shardId, lastDone);
+      if (failedAt === -1) return;
+      pending = pending.slice(failedAt);
+      if (options.bisectBatchOnError && pending.length > 1) {
+        const middle = Math.ceil(pending.length / 2);
+        await deliver(shardId, pending.slice(0, middle));
+        await deliver(shardId, pending.slice(middle));
+        return;
+      }
+      retries++;
+      if (retries > options.maxRetryAttempts) {
+        await giveUp(shardId, pending, "RetryAttemptsExhausted");
+        break;
+      }
+      await sleep((options.retryDelayMs ?? 200) * retries);
+    }
+    const lastRecord = records.at(-1)?.dynamodb?.SequenceNumber;
+    if (lastRecord) checkpoints.set(shardId, lastRecord);
+  }
+
+  async function iteratorFor(shardId: string): Promise<string | undefined> {
+    const checkpoint = checkpoints.get(shardId);
+    const { ShardIterator } = await options.streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ...(checkpoint
+          ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: checkpoint }
+          : { ShardIteratorType: options.startingPosition }),
+      }),
+    );
+    return ShardIterator;
+  }
+
+  async function followShard(shardId: string): Promise<void> {
+    let iterator = await iteratorFor(shardId);
+    while (running && iterator) {
+      let page: GetRecordsCommandOutput;
+      try {
+        page = await options.streams.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: options.batchSize }),
+        );
+      } catch (error) {
+        // An iterator can go stale (expired, or past what the stream keeps): take a new one
+        // from the checkpoint, as Lambda's poller does.
+        if (error instanceof Error && /ExpiredIterator|TrimmedDataAccess/.test(error.name)) {
+          await sleep(pollInterval);
+          iterator = await iteratorFor(shardId);
+          continue;
+        }
+        throw error;
+      }
+      const records = page.Records ?? [];
+      if (records.length > 0) await deliver(shardId, records);
+      iterator = page.NextShardIterator;
+      if (records.length === 0 && iterator) await sleep(pollInterval);
+    }
+    if (!iterator) finished.add(shardId);
+  }
+
+  async function listShards(): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let ExclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await options.streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId }),
+      );
+      shards.push(...(StreamDescription?.Shards ?? []));
+      ExclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (ExclusiveStartShardId);
+    return shards;
+  }
+
+  const supervisor = (async () => {
+    const { Table } = await options.dynamodb.send(
+      new DescribeTableCommand({ TableName: options.tableName }),
+    );
+    if (!Table?.LatestStreamArn) throw new Error(`table ${options.tableName} has no stream`);
+    streamArn = Table.LatestStreamArn;
+    while (running) {
+      try {
+        const shards = await listShards();
+        const known = new Set(shards.map((s) => s.ShardId));
+        for (const shard of shards) {
+          const id = shard.ShardId;
+          if (!id || workers.has(id) || finished.has(id)) continue;
+          // A child waits until its parent is finished, so an order's changes stay in order.
+          const parent = shard.ParentShardId;
+          if (parent && known.has(parent) && !finished.has(parent)) continue;
+          workers.set(
+            id,
+            followShard(id)
+              .catch((error: unknown) => {
+                if (running)
+                  options.logger.error("shard reader failed", {
+                    shardId: id,
+                    error: String(error),
+                  });
+              })
+              .finally(() => workers.delete(id)),
+          );
+        }
+      } catch (error) {
+        if (running)
+          options.logger.error("stream poller error; retrying", { error: String(error) });
+      }
+      await sleep(1000);
+    }
+  })();
+
+  return {
+    async stop() {
+      running = false;
+      await supervisor.catch(() => {});
+      await Promise.all(workers.values());
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import type { ChangeStatusResult } from "../core/orders/order-lifecycle";
+import type { PlaceOrderResult } from "../core/orders/order-service";
+import { ContentionError, InvalidCursorError, UnreachableCaseError } from "../core/shared/errors";
+import type { ResolversTypes } from "../generated/resolvers-types";
+
+/**
+ * How every expected outcome reads on both surfaces: the member of the GraphQL result
+ * union (with its `errorCode` and message) and the HTTP status a REST route answers with.
+ * GraphQL and REST both read this one table, so they cannot disagree.
+ */
+
+export type PlaceOrderFailure = Exclude<PlaceOrderResult, { kind: "placed" }>;
+export type ChangeStatusFailure = Exclude<ChangeStatusResult, { kind: "changed" }>;
+
+type UnionMember<U extends keyof ResolversTypes> = Exclude<
+  Awaited<ResolversTypes[U]>,
+  { __typename?: "Order" }
+>;
+
+export interface Outcome<M> {
+  /** The status a REST route answers with. */
+  readonly httpStatus: number;
+  /** The GraphQL union member; its `message` is also REST's `{"error": ...}`. */
+  readonly member: M;
+}
+
+/** Names a field of the input for one surface: REST speaks snake_case, GraphQL camelCase. */
+export type FieldNamer = (field: string) => string;
+const asIs: FieldNamer = (field) => field;
+
+export function placeOrderOutcome(
+  result: PlaceOrderFailure,
+  nameField: FieldNamer = asIs,
+): Outcome<UnionMember<"CreateOrderResult">> {
+  switch (result.kind) {
+    case "invalidOrder":
+      return {
+        httpStatus: 400,
+        member: {
+          __typename: "InvalidOrder",
+          errorCode: "INVALID_ORDER",
+          message: `${nameField(result.field)} ${result.reason}`,
+          field: result.field,
+          reason: result.reason,
+        },
+      };
+    case "productNotFound":
+      return {
+        httpStatus: 404,
+        member: {
+          __typename: "ProductNotFound",
+          errorCode: "PRODUCT_NOT_FOUND",
+          message: `Product ${result.productId} does not exist`,
+          productId: result.productId,
+        },
+      };
+    case "insufficientStock":
+      return {
+        httpStatus: 409,
+        member: {
+          __typename: "InsufficientStock",
+          errorCode: "INSUFFICIENT_STOCK",
+          message: `Only ${result.available} of ${result.productId} in stock, ${result.requested} requested`,
+          productId: result.productId,
+          requested: result.requested,
+          available: result.available,
+        },
+      };
+    case "idempotencyKeyReused":
+      return {
+        httpStatus: 422,
+        member: {
+          __typename: "IdempotencyKeyReused",
+          errorCode: "IDEMPOTENCY_KEY_REUSED",
+          message: `Idempotency key ${result.idempotencyKey} was already used for a different order`,
+          idempotencyKey: result.idempotencyKey,
+        },
+      };
+    default:
+      throw new UnreachableCaseError(result);
+  }
+}
+
+export function changeStatusOutcome(
+  result: ChangeStatusFailure,
+): Outcome<UnionMember<"ChangeOrderStatusResult">> {
+  switch (result.kind) {
+    case "orderNotFound":
+      return {
+        httpStatus: 404,
+        member: {
+          __typename: "OrderNotFound",
+          errorCode: "ORDER_NOT_FOUND",
+          message: `Order ${result.orderId} does not exist`,
+          orderId: result.orderId,
+        },
+      };
+    case "invalidTransition":
+      return {
+        httpStatus: 409,
+        member: {
+          __typename: "InvalidTransition",
+          errorCode: "INVALID_TRANSITION",
+          message: `Order ${result.orderId} is ${result.from} and cannot become ${result.to}`,
+          orderId: result.orderId,
+          from: result.from,
+          to: result.to,
+        },
+      };
+    default:
+      throw new UnreachableCaseError(result);
+  }
+}
+
+/** A thrown error that is the client's to handle: a GraphQL error code and an HTTP status. */
+export interface ErrorOutcome {
+  readonly code: "BAD_USER_INPUT" | "SERVICE_UNAVAILABLE";
+  readonly httpStatus: 400 | 503;
+  readonly message: string;
+}
+
+/** The outcome of an expected error thrown by core; undefined for anything unexpected. */
+export function errorOutcome(error: unknown): ErrorOutcome | undefined {
+  if (error instanceof InvalidCursorError) {
+    return { code: "BAD_USER_INPUT", httpStatus: 400, message: error.message };
+  }
+  if (error instanceof ContentionError) {
+    return {
+      code: "SERVICE_UNAVAILABLE",
+      httpStatus: 503,
+      message: "The product is in high demand; please retry the request",
+    };
+  }
+  return undefined;
+}
