@@ -1,53 +1,14 @@
-import { z } from "zod";
 import { RESOURCE_ENV } from "./table-definitions";
 
 /**
- * Everything the application reads from its environment, validated once at start-up.
- * Physical resource names arrive in the variables the topology names, so the CDK stack
- * and the local runtime set exactly the same ones.
+ * Reading a function's configuration from its environment. Each Lambda module reads only
+ * the variables it uses (its topology entry gives it exactly those), once, at start-up,
+ * and every problem is reported at once by name, so a misconfigured function fails with
+ * one clear line instead of a first call that breaks.
  */
-const configSchema = z.object({
-  region: z.string().min(1),
-  environment: z.enum(["local", "production"]),
-  /** The GraphiQL playground at GET /graphql: on locally, off in production unless asked. */
-  playground: z.boolean(),
-  endpoints: z.object({
-    dynamodb: z.url().optional(),
-    sns: z.url().optional(),
-    sqs: z.url().optional(),
-    ses: z.url().optional(),
-  }),
-  tables: z.object({
-    products: z.string().min(3),
-    orders: z.string().min(3),
-    idempotency: z.string().min(3),
-    consumerIdempotency: z.string().min(3),
-    orderHistory: z.string().min(3),
-    analytics: z.string().min(3),
-    mailOutbox: z.string().min(3),
-    eventLog: z.string().min(3),
-  }),
-  orderEventsTopicArn: z.string().startsWith("arn:"),
-  payment: z.object({
-    latencyMs: z.coerce.number().int().min(0),
-    declineRate: z.coerce.number().min(0).max(1),
-    attemptTimeoutMs: z.coerce.number().int().positive(),
-    maxAttempts: z.coerce.number().int().positive(),
-  }),
-  email: z.object({
-    /** `outbox` locally (the outbox is the mailer); `ses` in the cloud. */
-    mailer: z.enum(["outbox", "ses"]),
-    from: z.string().min(3),
-    customerDomain: z.string().min(1),
-  }),
-  queueUrls: z.object({
-    fraud: z.string().optional(),
-    inventory: z.string().optional(),
-    email: z.string().optional(),
-  }),
-});
 
-export type Config = z.infer<typeof configSchema>;
+/** A function's environment variables, as Lambda gives them (or the local runtime does). */
+export type Environment = Readonly<Record<string, string | undefined>>;
 
 export class ConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
@@ -56,51 +17,97 @@ export class ConfigError extends Error {
   }
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse({
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
-    environment: env.SHOP_ENVIRONMENT ?? "production",
-    playground:
-      env.PLAYGROUND === undefined || env.PLAYGROUND === ""
-        ? (env.SHOP_ENVIRONMENT ?? "production") === "local"
-        : env.PLAYGROUND === "on",
-    endpoints: {
-      dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB,
-      sns: env.AWS_ENDPOINT_URL_SNS,
-      sqs: env.AWS_ENDPOINT_URL_SQS,
-      ses: env.AWS_ENDPOINT_URL_SESV2,
-    },
-    tables: {
-      products: env[RESOURCE_ENV.productsTable],
-      orders: env[RESOURCE_ENV.ordersTable],
-      idempotency: env[RESOURCE_ENV.idempotencyTable],
-      consumerIdempotency: env[RESOURCE_ENV.consumerIdempotencyTable],
-      orderHistory: env[RESOURCE_ENV.orderHistoryTable],
-      analytics: env[RESOURCE_ENV.analyticsTable],
-      mailOutbox: env[RESOURCE_ENV.mailOutboxTable],
-      eventLog: env[RESOURCE_ENV.eventLogTable],
-    },
-    orderEventsTopicArn: env[RESOURCE_ENV.orderEventsTopic],
-    payment: {
-      latencyMs: env.PAYMENT_LATENCY_MS ?? 200,
-      declineRate: env.PAYMENT_DECLINE_RATE ?? 0,
-      attemptTimeoutMs: env.PAYMENT_TIMEOUT_MS ?? 10_000,
-      maxAttempts: env.PAYMENT_MAX_ATTEMPTS ?? 3,
-    },
-    email: {
-      mailer: env.MAILER ?? "outbox",
-      from: env.ORDERS_EMAIL_FROM ?? "orders@shop.example.com",
-      customerDomain: env.CUSTOMER_EMAIL_DOMAIN ?? "customers.example.com",
-    },
-    queueUrls: {
-      fraud: env[RESOURCE_ENV.fraudQueue],
-      inventory: env[RESOURCE_ENV.inventoryQueue],
-      email: env[RESOURCE_ENV.emailQueue],
-    },
-  });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`invalid configuration: ${problems.join("; ")}`);
+export type ResourceName = keyof typeof RESOURCE_ENV;
+
+/** Reads variables and collects what is wrong with them. */
+export class ConfigVariables {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Environment) {}
+
+  private value(name: string): string | undefined {
+    const raw = this.env[name];
+    return raw === undefined || raw === "" ? undefined : raw;
   }
-  return parsed.data;
+
+  /** A resource's physical name (a table, the topic), under the variable the topology names. */
+  resource(resource: ResourceName): string {
+    const name = RESOURCE_ENV[resource];
+    const value = this.value(name);
+    if (value === undefined) this.problems.push(`${name} is required`);
+    else if (value.length < 3) this.problems.push(`${name} must be a resource name`);
+    return value ?? "";
+  }
+
+  text(name: string, fallback: string): string {
+    return this.value(name) ?? fallback;
+  }
+
+  url(name: string): string | undefined {
+    const value = this.value(name);
+    if (value !== undefined && !URL.canParse(value)) this.problems.push(`${name} must be a URL`);
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+    const value = this.value(name) ?? fallback;
+    if (!values.includes(value as T)) {
+      this.problems.push(`${name} must be one of ${values.join(", ")}, got "${value}"`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  number(
+    name: string,
+    fallback: number,
+    bounds: { min?: number; max?: number; integer?: boolean },
+  ) {
+    const raw = this.value(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    const { min = -Infinity, max = Infinity, integer = false } = bounds;
+    if (
+      !Number.isFinite(value) ||
+      value < min ||
+      value > max ||
+      (integer && !Number.isInteger(value))
+    ) {
+      const kind = integer ? "a whole number" : "a number";
+      this.problems.push(`${name} must be ${kind} from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+}
+
+/** Reads a configuration with `read`, and throws one error naming every problem found. */
+export function readConfig<T>(env: Environment, read: (vars: ConfigVariables) => T): T {
+  const vars = new ConfigVariables(env);
+  const config = read(vars);
+  if (vars.problems.length > 0) {
+    throw new ConfigError(`invalid configuration: ${vars.problems.join("; ")}`);
+  }
+  return config;
+}
+
+/** Where an AWS service is: the region, and an endpoint when it is not AWS itself (the emulators). */
+export interface ServiceLocation {
+  readonly region: string;
+  readonly endpoint?: string;
+}
+
+/** The location of one service: `AWS_REGION` and `AWS_ENDPOINT_URL_<SERVICE>`. */
+export function serviceLocation(
+  vars: ConfigVariables,
+  service: "DYNAMODB" | "SNS" | "SESV2",
+): ServiceLocation {
+  const region = vars.text("AWS_REGION", vars.text("AWS_DEFAULT_REGION", "us-east-1"));
+  const endpoint = vars.url(`AWS_ENDPOINT_URL_${service}`);
+  return endpoint ? { region, endpoint } : { region };
+}
+
+/** `local` shows internal error messages and allows introspection; `production` does not. */
+export function shopEnvironment(vars: ConfigVariables): "local" | "production" {
+  return vars.oneOf("SHOP_ENVIRONMENT", ["local", "production"], "production");
 }

@@ -93,10 +93,15 @@ const MAX_TRANSACTION_ATTEMPTS = 25;
 const BACKOFF_BASE_MS = 5;
 const BACKOFF_CAP_MS = 250;
 
+/**
+ * The tables the repository works on. Only the orders table is always needed: a function
+ * names the others only if it places orders (products, idempotency) or releases stock
+ * (products), as its access in the topology allows.
+ */
 export interface OrderTableNames {
   readonly orders: string;
-  readonly products: string;
-  readonly idempotency: string;
+  readonly products?: string;
+  readonly idempotency?: string;
 }
 
 export class DynamoOrderRepository implements OrderRepository {
@@ -104,6 +109,12 @@ export class DynamoOrderRepository implements OrderRepository {
     private readonly client: DynamoDBDocumentClient,
     private readonly names: OrderTableNames,
   ) {}
+
+  private table(name: "products" | "idempotency"): string {
+    const table = this.names[name];
+    if (!table) throw new Error(`this function was not given the ${name} table`);
+    return table;
+  }
 
   async placeOrder(order: Order, idempotency?: IdempotencyClaim): Promise<ReservationResult> {
     const nowSeconds = Math.floor(Date.parse(order.createdAt) / 1000);
@@ -119,7 +130,7 @@ export class DynamoOrderRepository implements OrderRepository {
         ? [
             {
               Put: {
-                TableName: this.names.idempotency,
+                TableName: this.table("idempotency"),
                 Item: { ...idempotency, orderId: order.orderId },
                 // An expired record may be taken over; DynamoDB's TTL deletes lazily.
                 ConditionExpression: "attribute_not_exists(#key) OR expiresAt <= :now",
@@ -131,7 +142,7 @@ export class DynamoOrderRepository implements OrderRepository {
         : []),
       ...order.items.map((line) => ({
         Update: {
-          TableName: this.names.products,
+          TableName: this.table("products"),
           Key: { productId: line.productId },
           UpdateExpression: "SET stock = stock - :quantity, updatedAt = :now",
           ConditionExpression: "attribute_exists(productId) AND stock >= :quantity",
@@ -203,7 +214,7 @@ export class DynamoOrderRepository implements OrderRepository {
 
   async getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.names.idempotency, Key: { key }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.table("idempotency"), Key: { key }, ConsistentRead: true }),
     );
     if (!Item) return undefined;
     const parsed = z
@@ -375,7 +386,7 @@ export class DynamoOrderRepository implements OrderRepository {
             },
             ...order.items.map((line) => ({
               Update: {
-                TableName: this.names.products,
+                TableName: this.table("products"),
                 Key: { productId: line.productId },
                 UpdateExpression: "ADD stock :quantity SET updatedAt = :at",
                 ConditionExpression: "attribute_exists(productId)",

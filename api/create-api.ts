@@ -8,12 +8,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
-import type { AwsClients } from "../adapters/aws-clients";
-import type { Config } from "../adapters/config";
 import type { Logger } from "../core/shared/ports";
 import { ANONYMOUS } from "../core/shared/viewer";
 import type { RequestContext, ShopServices } from "../resolvers/context";
 import { errorOutcome } from "../resolvers/outcomes";
+import type { ApiClients, ApiConfig } from "./api-config";
 import { createHealthCheck } from "./health";
 import { type HttpResult, json, jsonError, preflight, withCors } from "./http";
 import { type RestRoute, restRoutes } from "./rest-routes";
@@ -28,8 +27,8 @@ export type ApiHandler = (
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface ApiDependencies {
-  readonly config: Config;
-  readonly clients: AwsClients;
+  readonly config: ApiConfig;
+  readonly clients: ApiClients;
   readonly logger: Logger;
   /** The services behind the routes; built from the clients when not given (benchmarks stub them). */
   readonly services?: ShopServices;

@@ -1,22 +1,18 @@
-import { createAwsClients } from "../adapters/aws-clients";
-import { loadConfig } from "../adapters/config";
+import type { Environment } from "../adapters/config";
+import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { createLogger } from "../adapters/powertools-logger";
+import { createApiClients, loadApiConfig } from "./api-config";
 import { type ApiHandler, createApiHandler } from "./create-api";
 
-let api: ApiHandler | undefined;
+/** Builds the api function's handler from its environment. */
+export function buildHandler(env: Environment, overrides: HandlerOverrides = {}): ApiHandler {
+  const config = loadApiConfig(env);
+  return createApiHandler({
+    config,
+    clients: createApiClients(config),
+    logger: overrides.logger ?? createLogger("shop-api"),
+  });
+}
 
-/**
- * The Lambda entry point. Built on the first invocation from the environment, then
- * reused for the life of the container.
- */
-export const handler: ApiHandler = (event, context) => {
-  if (!api) {
-    const config = loadConfig();
-    api = createApiHandler({
-      config,
-      clients: createAwsClients(config),
-      logger: createLogger("shop-api"),
-    });
-  }
-  return api(event, context);
-};
+/** The Lambda entry point. */
+export const handler = lazyHandler(buildHandler);

@@ -1,7 +1,6 @@
 import { GetTopicAttributesCommand } from "@aws-sdk/client-sns";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
-import type { AwsClients } from "../adapters/aws-clients";
-import type { Config } from "../adapters/config";
+import type { ApiClients, ApiConfig } from "./api-config";
 import { type HttpResult, json } from "./http";
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -10,10 +9,10 @@ const CHECK_TIMEOUT_MS = 2000;
  * `GET /health`: 200 when the API can reach its table and its topic, 503 otherwise. Each
  * check is one cheap read, so a load balancer or a script can call it often.
  */
-export function createHealthCheck(config: Config, clients: AwsClients) {
+export function createHealthCheck(config: ApiConfig, clients: ApiClients) {
   const checks: Record<string, () => Promise<unknown>> = {
     dynamodb: () =>
-      clients.dynamodb.send(
+      clients.dynamodb.document.send(
         new GetCommand({ TableName: config.tables.products, Key: { productId: "__health__" } }),
         { abortSignal: AbortSignal.timeout(CHECK_TIMEOUT_MS) },
       ),

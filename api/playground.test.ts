@@ -56,7 +56,7 @@ describe("the playground", () => {
   });
 
   it("is off by default in production, and so is introspection", async () => {
-    const api = shop.api({ ...shop.config, environment: "production", playground: false });
+    const api = shop.api({ SHOP_ENVIRONMENT: "production" });
     const page = await invoke(api, browserGet("/graphql"));
     expect(page.headers["content-type"]).not.toContain("text/html");
     expect((await invoke(api, httpEvent({ path: "/graphql/assets/graphiql.js" }))).status).toBe(
@@ -67,7 +67,7 @@ describe("the playground", () => {
   });
 
   it("can be turned on in production by configuration, with introspection for it", async () => {
-    const api = shop.api({ ...shop.config, environment: "production", playground: true });
+    const api = shop.api({ SHOP_ENVIRONMENT: "production", PLAYGROUND: "on" });
     expect((await invoke(api, browserGet("/graphql"))).status).toBe(200);
     const introspection = await invoke(api, graphqlEvent("{ __schema { queryType { name } } }"));
     expect(introspection.json).toEqual({ data: { __schema: { queryType: { name: "Query" } } } });

@@ -1,5 +1,3 @@
-import type { AwsClients } from "../adapters/aws-clients";
-import type { Config } from "../adapters/config";
 import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
 import { DynamoEventLog } from "../adapters/dynamo-event-log";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
@@ -13,25 +11,26 @@ import { OrderLifecycle } from "../core/orders/order-lifecycle";
 import { OrderService } from "../core/orders/order-service";
 import type { Clock, IdGenerator, Logger } from "../core/shared/ports";
 import type { ShopServices } from "../resolvers/context";
+import type { ApiClients, ApiConfig } from "./api-config";
 
 /** Wires the adapters into the core services behind GraphQL and REST, once per container. */
 export function createServices(
-  config: Config,
-  clients: AwsClients,
+  config: ApiConfig,
+  clients: ApiClients,
   logger: Logger,
   overrides: { clock?: Clock; ids?: IdGenerator } = {},
 ): ShopServices {
-  const products = new DynamoProductRepository(clients.dynamodb, config.tables.products);
-  const orders = new DynamoOrderRepository(clients.dynamodb, config.tables);
+  const products = new DynamoProductRepository(clients.dynamodb.document, config.tables.products);
+  const orders = new DynamoOrderRepository(clients.dynamodb.document, config.tables);
   const publisher = new SnsEventPublisher(clients.sns, config.orderEventsTopicArn);
   const clock = overrides.clock ?? systemClock;
   return {
     catalog: new CatalogService(products),
     lifecycle: new OrderLifecycle(orders, clock),
-    history: new DynamoHistoryRepository(clients.dynamodb, config.tables.orderHistory),
-    analytics: new DynamoAnalyticsRepository(clients.dynamodb, config.tables.analytics),
-    outbox: new MailOutbox(clients.dynamodb, config.tables.mailOutbox),
-    eventLog: new DynamoEventLog(clients.dynamodb, config.tables.eventLog),
+    history: new DynamoHistoryRepository(clients.dynamodb.document, config.tables.orderHistory),
+    analytics: new DynamoAnalyticsRepository(clients.dynamodb.document, config.tables.analytics),
+    outbox: new MailOutbox(clients.dynamodb.document, config.tables.mailOutbox),
+    eventLog: new DynamoEventLog(clients.dynamodb.document, config.tables.eventLog),
     orders: new OrderService({
       products,
       orders,

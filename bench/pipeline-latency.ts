@@ -7,12 +7,17 @@
  *
  *   npm run bench:pipeline -- [orders=200] [concurrency=8]
  */
-import { createAwsClients } from "../adapters/aws-clients";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { MailOutbox } from "../adapters/outbox-mailer";
-import { createApiHandler } from "../api/create-api";
+import { buildHandler as buildApiHandler } from "../api/handler";
 import type { Logger } from "../core/shared/ports";
-import { provisionShop, startEmulators } from "../local/emulators/stack";
+import { apiFunction } from "../infra/topology";
+import {
+  createLocalClients,
+  functionEnvironment,
+  provisionShop,
+  startEmulators,
+} from "../local/emulators/stack";
 import { startEventSources } from "../local/lambda/event-sources";
 import { createLambdaContext } from "../local/lambda/lambda-context";
 
@@ -46,17 +51,18 @@ async function main() {
   const emulators = await startEmulators({ dynamodbPort: 0, snsSqsPort: 0 });
   try {
     const shop = await provisionShop(emulators, { prefix: "bench-", seed: true });
-    const config = { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0 } };
-    const clients = createAwsClients(config);
-    const sources = startEventSources({
-      config,
-      clients,
+    const sources = await startEventSources({
+      env: { PAYMENT_LATENCY_MS: "0" },
       provisioned: shop.provisioned,
       endpoints: emulators,
       retryDelaySeconds: 2,
       logger: quiet,
     });
-    const api = createApiHandler({ config, clients, logger: quiet });
+    const api = buildApiHandler(functionEnvironment(apiFunction, emulators, shop.provisioned), {
+      logger: quiet,
+    });
+    const local = createLocalClients(emulators);
+    const tables = shop.provisioned.tableNames;
     // Let the stream poller find its shard before the burst.
     await new Promise((resolve) => setTimeout(resolve, 2000));
 
@@ -97,8 +103,8 @@ async function main() {
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     const placedIn = Date.now() - started;
 
-    const orders = new DynamoOrderRepository(clients.dynamodb, config.tables);
-    const outbox = new MailOutbox(clients.dynamodb, config.tables.mailOutbox);
+    const orders = new DynamoOrderRepository(local.document, tables);
+    const outbox = new MailOutbox(local.document, tables.mailOutbox);
     const deadline = Date.now() + 120_000;
     let settled: { confirmed: number[]; emailed: number[]; other: number } | undefined;
     while (Date.now() < deadline) {
@@ -124,6 +130,7 @@ async function main() {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     await sources.stop();
+    local.destroy();
     if (!settled) throw new Error("the burst did not settle within 120 s");
     console.log(
       `${ids.length} orders placed in ${placedIn} ms with ${CONCURRENCY} concurrent clients; ${settled.other} not confirmed`,

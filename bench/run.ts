@@ -13,15 +13,16 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { createAwsClients } from "../adapters/aws-clients";
+import { type ApiConfig, createApiClients, loadApiConfig } from "../api/api-config";
 import { createApiHandler } from "../api/create-api";
 import { CatalogService } from "../core/catalog/catalog-service";
 import type { ProductRepository } from "../core/catalog/ports";
 import type { Product } from "../core/catalog/product";
 import type { Logger } from "../core/shared/ports";
 import { createShopApp } from "../infra/shop-app";
+import { apiFunction } from "../infra/topology";
 import { seedProducts } from "../local/emulators/seed-data";
-import { createLocalClients, provisionShop } from "../local/emulators/stack";
+import { createLocalClients, functionEnvironment, provisionShop } from "../local/emulators/stack";
 import { createLambdaContext } from "../local/lambda/lambda-context";
 import type { ShopServices } from "../resolvers/context";
 import { type LoadOptions, type LoadResult, load } from "./lib/load";
@@ -125,8 +126,11 @@ async function main() {
     const shop = await provisionShop(endpoints, { prefix: "bench-", seed: true });
     const local = createLocalClients(endpoints);
     await setStock(local, shop.provisioned.tableNames.products, ORDER_PRODUCTS, BIG_STOCK);
+    const apiEnv = functionEnvironment(apiFunction, endpoints, shop.provisioned);
     const env = {
-      ...shop.env,
+      ...apiEnv,
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
       POWERTOOLS_LOG_LEVEL: "CRITICAL",
       POWERTOOLS_METRICS_DISABLED: "true",
       BENCH_HANDOFF: JSON.stringify({ provisioned: shop.provisioned, ...endpoints }),
@@ -289,7 +293,7 @@ async function main() {
     // 2. The GraphQL layer alone.
     log("## 2. The GraphQL layer alone (in-process, stubbed data, CPU µs per invocation)");
     log();
-    report.scenarios.graphqlLayer = await graphqlLayer(shop.config);
+    report.scenarios.graphqlLayer = await graphqlLayer(loadApiConfig(apiEnv));
 
     // 4. The pipeline.
     log(
@@ -331,7 +335,7 @@ async function main() {
 }
 
 /** Scenario 2: CPU per invocation of the api handler on stubbed data, lean and with Apollo's defaults, against a plain handler. */
-async function graphqlLayer(config: Parameters<typeof createApiHandler>[0]["config"]) {
+async function graphqlLayer(config: ApiConfig) {
   const products: Product[] = seedProducts("2026-01-01T00:00:00.000Z").slice(0, 20);
   const repository: ProductRepository = {
     getProduct: async (id) => products.find((p) => p.productId === id),
@@ -342,7 +346,7 @@ async function graphqlLayer(config: Parameters<typeof createApiHandler>[0]["conf
     }),
   };
   const services = { catalog: new CatalogService(repository) } as unknown as ShopServices;
-  const clients = createAwsClients(config);
+  const clients = createApiClients(config);
   const lean = createApiHandler({
     config: { ...config, environment: "production", playground: false },
     clients,

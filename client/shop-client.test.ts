@@ -27,8 +27,8 @@ beforeAll(async () => {
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   client = new ShopClient(url);
-  consumers = runConsumers(shop, ["fraud"], {
-    config: { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0 } },
+  consumers = await runConsumers(shop, ["fraud"], {
+    env: { PAYMENT_LATENCY_MS: "0" },
   });
 });
 afterAll(async () => {

@@ -16,7 +16,7 @@ let analytics: DynamoAnalyticsRepository;
 
 beforeAll(async () => {
   shop = await createTestShop();
-  consumer = runConsumers(shop, ["analytics"]);
+  consumer = await runConsumers(shop, ["analytics"]);
   analytics = new DynamoAnalyticsRepository(
     shop.local.document,
     shop.provisioned.tableNames.analytics,

@@ -1,20 +1,23 @@
+import type { SNSEvent } from "aws-lambda";
+import { type Environment, readConfig } from "../adapters/config";
 import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
+import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { snsConsumerHandler } from "./event-consumer";
-import { type ConsumerRuntime, lazyHandler } from "./runtime";
+import { createEventConsumerRuntime, eventConsumerSettings } from "./runtime";
+import { CONSUMER_EVENTS } from "./subscriptions";
 
-/** Counts each new order into per-day and per-product sales, once per event. */
-export function createAnalyticsHandler(runtime: ConsumerRuntime) {
-  const analytics = new DynamoAnalyticsRepository(
-    runtime.clients.dynamodb,
-    runtime.config.tables.analytics,
-  );
+/** Builds the analytics consumer: counts each new order into per-day and per-product sales, once per event. */
+export function buildHandler(env: Environment, overrides: HandlerOverrides = {}) {
+  const config = readConfig(env, (vars) => ({
+    ...eventConsumerSettings(vars),
+    analyticsTable: vars.resource("analyticsTable"),
+  }));
+  const runtime = createEventConsumerRuntime("analytics", config, overrides);
+  const analytics = new DynamoAnalyticsRepository(runtime.dynamodb.document, config.analyticsTable);
   return snsConsumerHandler(runtime, {
-    accepts: ["order_created"],
-    async handle(event) {
-      if (event.eventType !== "order_created") return;
-      await analytics.countOrder(event.eventId, event.data);
-    },
+    accepts: CONSUMER_EVENTS.analytics,
+    handle: (event) => analytics.countOrder(event.eventId, event.data),
   });
 }
 
-export const handler = lazyHandler("analytics", createAnalyticsHandler);
+export const handler = lazyHandler<SNSEvent, void>(buildHandler);

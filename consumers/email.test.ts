@@ -31,7 +31,7 @@ const anOrder = (orderId: string) => ({
 
 beforeAll(async () => {
   shop = await createTestShop();
-  consumers = runConsumers(shop, ["email"]);
+  consumers = await runConsumers(shop, ["email"]);
   outbox = new MailOutbox(shop.local.document, shop.provisioned.tableNames.mailOutbox);
 });
 afterAll(async () => {

@@ -1,34 +1,42 @@
 import { SESv2Client } from "@aws-sdk/client-sesv2";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { type Environment, readConfig, serviceLocation } from "../adapters/config";
+import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { MailOutbox, OutboxMailer } from "../adapters/outbox-mailer";
 import { SesMailer } from "../adapters/ses-mailer";
-import { emailsAbout, renderOrderEmail } from "../core/notifications/order-email";
+import { renderOrderEmail } from "../core/notifications/order-email";
 import { sqsConsumerHandler } from "./event-consumer";
-import { type ConsumerRuntime, lazyHandler } from "./runtime";
+import { createEventConsumerRuntime, eventConsumerSettings } from "./runtime";
+import { CONSUMER_EVENTS } from "./subscriptions";
 
-/** Tells the customer about their order: confirmed, shipped, rejected or cancelled. */
-export function createEmailHandler(runtime: ConsumerRuntime) {
-  const { config, clients, logger } = runtime;
-  const outbox = new MailOutbox(clients.dynamodb, config.tables.mailOutbox);
+/** Builds the email consumer: tells the customer their order was confirmed, shipped, rejected or cancelled. */
+export function buildHandler(env: Environment, overrides: HandlerOverrides = {}) {
+  const config = readConfig(env, (vars) => ({
+    ...eventConsumerSettings(vars),
+    outboxTable: vars.resource("mailOutboxTable"),
+    /** `outbox` locally (the outbox is the mailer); `ses` in the cloud. */
+    mailer: vars.oneOf("MAILER", ["outbox", "ses"], "outbox"),
+    ses: serviceLocation(vars, "SESV2"),
+    from: vars.text("ORDERS_EMAIL_FROM", "orders@shop.example.com"),
+    customerDomain: vars.text("CUSTOMER_EMAIL_DOMAIN", "customers.example.com"),
+  }));
+  const runtime = createEventConsumerRuntime("email", config, overrides);
+  const outbox = new MailOutbox(runtime.dynamodb.document, config.outboxTable);
   const mailer =
-    config.email.mailer === "ses"
-      ? new SesMailer(
-          new SESv2Client({
-            region: config.region,
-            ...(config.endpoints.ses ? { endpoint: config.endpoints.ses } : {}),
-          }),
-          outbox,
-          config.email.from,
-        )
+    config.mailer === "ses"
+      ? new SesMailer(new SESv2Client(config.ses), outbox, config.from)
       : new OutboxMailer(outbox);
   return sqsConsumerHandler(runtime, {
-    accepts: ["order_confirmed", "order_shipped", "order_rejected", "order_cancelled"],
+    accepts: CONSUMER_EVENTS.email,
     async handle(event) {
-      if (event.eventType === "order_created" || !emailsAbout(event.eventType)) return;
-      const to = `${event.data.customerId}@${config.email.customerDomain}`;
+      const to = `${event.data.customerId}@${config.customerDomain}`;
       const result = await mailer.send(renderOrderEmail(event.eventType, event.data, to));
-      logger.info(`email ${result}`, { orderId: event.data.orderId, eventType: event.eventType });
+      runtime.logger.info(`email ${result}`, {
+        orderId: event.data.orderId,
+        eventType: event.eventType,
+      });
     },
   });
 }
 
-export const handler = lazyHandler("email", createEmailHandler);
+export const handler = lazyHandler<SQSEvent, SQSBatchResponse>(buildHandler);

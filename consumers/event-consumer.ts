@@ -19,10 +19,11 @@ import type { EventHandling } from "../core/orders/ports";
 import { CorruptRecordError } from "../core/shared/errors";
 import {
   type ShopEvent,
+  type ShopEventOf,
   type EventType as ShopEventType,
   shopEventSchema,
 } from "../core/shared/events";
-import type { ConsumerRuntime } from "./runtime";
+import type { ConsumerRuntime, EventConsumerRuntime } from "./runtime";
 
 /**
  * What every consumer shares, in one place: parsing and validating the event, skipping
@@ -37,9 +38,14 @@ export interface EventContext {
   readonly deadline: number;
 }
 
-export interface EventConsumer {
-  readonly accepts: readonly ShopEventType[];
-  handle(event: ShopEvent, context: EventContext): Promise<unknown>;
+/**
+ * A consumer: the event types it handles (declared once, in `subscriptions.ts`, which the
+ * topology's filter policies are built from) and what it does with one of them. `handle`
+ * only ever sees those types, already validated.
+ */
+export interface EventConsumer<T extends ShopEventType> {
+  readonly accepts: readonly T[];
+  handle(event: ShopEventOf<T>, context: EventContext): Promise<unknown>;
 }
 
 /** Time kept back from the invocation's budget for reporting and cleanup. */
@@ -95,7 +101,13 @@ export async function noteHandling(
 }
 
 /** Runs the consumer on one event at most once per event id, within the invocation. */
-function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Context) {
+function onceEach<T extends ShopEventType>(
+  runtime: EventConsumerRuntime,
+  consumer: EventConsumer<T>,
+  context: Context,
+) {
+  const accepted = (event: ShopEvent): event is ShopEventOf<T> =>
+    (consumer.accepts as readonly ShopEventType[]).includes(event.eventType);
   const config = new IdempotencyConfig({
     eventKeyJmesPath: "eventId",
     expiresAfterSeconds: DEDUPE_SECONDS,
@@ -107,7 +119,7 @@ function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Co
   // Events whose handler actually ran here; a repeat gets the stored result instead.
   const ranHere = new Set<string>();
   const handleOnce = makeIdempotent(
-    async (event: ShopEvent) => {
+    async (event: ShopEventOf<T>) => {
       ranHere.add(event.eventId);
       await consumer.handle(event, eventContext);
       return { eventId: event.eventId };
@@ -123,7 +135,8 @@ function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Co
       orderId: event.data.orderId,
       source,
     };
-    if (!consumer.accepts.includes(event.eventType)) {
+    if (!accepted(event)) {
+      // The subscription's filter keeps these out; one that arrives anyway is not ours.
       runtime.logger.info("event type not handled here; skipped", logContext);
       await note(event, "skipped");
       return;
@@ -162,7 +175,10 @@ function onceEach(runtime: ConsumerRuntime, consumer: EventConsumer, context: Co
 }
 
 /** An SQS-triggered Lambda handler that reports partial batch failures. */
-export function sqsConsumerHandler(runtime: ConsumerRuntime, consumer: EventConsumer) {
+export function sqsConsumerHandler<T extends ShopEventType>(
+  runtime: EventConsumerRuntime,
+  consumer: EventConsumer<T>,
+) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     // A processor per invocation: locally one handler serves concurrent invocations.
     const processor = new BatchProcessor(EventType.SQS);
@@ -196,7 +212,10 @@ export function sqsConsumerHandler(runtime: ConsumerRuntime, consumer: EventCons
  * A Lambda handler subscribed to the topic directly. SNS invokes it with one record; a
  * thrown error makes Lambda retry the invocation, and then send it to the DLQ.
  */
-export function snsConsumerHandler(runtime: ConsumerRuntime, consumer: EventConsumer) {
+export function snsConsumerHandler<T extends ShopEventType>(
+  runtime: EventConsumerRuntime,
+  consumer: EventConsumer<T>,
+) {
   return async (event: SNSEvent, context: Context): Promise<void> => {
     const process = onceEach(runtime, consumer, context);
     try {

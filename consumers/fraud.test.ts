@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Config } from "../adapters/config";
 import type { Order } from "../core/orders/order";
 import type { OrderService } from "../core/orders/order-service";
 import type { Poller } from "../local/lambda/sqs-poller";
@@ -16,8 +15,9 @@ let shop: TestShop;
 let orders: OrderService;
 const running: Poller[] = [];
 
-function withPayment(payment: Partial<Config["payment"]>): Config {
-  return { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0, ...payment } };
+/** The fraud consumer's payment settings, with an instant provider unless told otherwise. */
+function withPayment(settings: Record<string, string>) {
+  return { env: { PAYMENT_LATENCY_MS: "0", ...settings } };
 }
 
 beforeAll(async () => {
@@ -51,7 +51,7 @@ const queue = () => shop.provisioned.queues.fraud;
 
 describe("the fraud consumer", () => {
   it("confirms a low-risk order once its payment is authorized, once however often the event arrives", async () => {
-    const consumer = runConsumers(shop, ["fraud"], { config: withPayment({}) });
+    const consumer = await runConsumers(shop, ["fraud"], withPayment({}));
     const order = await place("regular", "book");
     const event = orderCreatedEvent(order);
     await sendToQueue(shop, queue().url, [event, event]);
@@ -77,7 +77,7 @@ describe("the fraud consumer", () => {
   });
 
   it("rejects a high-risk order with its score and reasons", async () => {
-    const consumer = runConsumers(shop, ["fraud"], { config: withPayment({}) });
+    const consumer = await runConsumers(shop, ["fraud"], withPayment({}));
     const order = await place("big-spender", "diamond");
     await sendToQueue(shop, queue().url, [orderCreatedEvent(order)]);
     const rejected = await decided(order.orderId);
@@ -88,7 +88,11 @@ describe("the fraud consumer", () => {
   });
 
   it("rejects an order whose payment is declined", async () => {
-    const consumer = runConsumers(shop, ["fraud"], { config: withPayment({ declineRate: 1 }) });
+    const consumer = await runConsumers(
+      shop,
+      ["fraud"],
+      withPayment({ PAYMENT_DECLINE_RATE: "1" }),
+    );
     const order = await place("declined-card", "book");
     await sendToQueue(shop, queue().url, [orderCreatedEvent(order)]);
     const rejected = await decided(order.orderId);
@@ -100,9 +104,15 @@ describe("the fraud consumer", () => {
   });
 
   it("gives up on a hung provider within its budget, and the order waits in the DLQ still PENDING", async () => {
-    const consumer = runConsumers(shop, ["fraud"], {
-      config: withPayment({ latencyMs: 60_000, attemptTimeoutMs: 150, maxAttempts: 2 }),
-    });
+    const consumer = await runConsumers(
+      shop,
+      ["fraud"],
+      withPayment({
+        PAYMENT_LATENCY_MS: "60000",
+        PAYMENT_TIMEOUT_MS: "150",
+        PAYMENT_MAX_ATTEMPTS: "2",
+      }),
+    );
     const order = await place("hung", "book");
     const started = Date.now();
     await sendToQueue(shop, queue().url, [orderCreatedEvent(order)]);
@@ -118,7 +128,7 @@ describe("the fraud consumer", () => {
   });
 
   it("moves a poison record to the DLQ after three receives, and still decides the rest of its batch", async () => {
-    const consumer = runConsumers(shop, ["fraud"], { config: withPayment({}) });
+    const consumer = await runConsumers(shop, ["fraud"], withPayment({}));
     const before = await queueDepth(shop, queue().deadLetterUrl);
     const order = await place("batch-mate", "book");
     await sendToQueue(shop, queue().url, ["{not json", orderCreatedEvent(order)]);

@@ -1,28 +1,45 @@
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { type Environment, readConfig } from "../adapters/config";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
+import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { SimulatedPaymentProvider } from "../adapters/simulated-payment-provider";
 import { FraudService } from "../core/fraud/fraud-service";
 import { OrderLifecycle } from "../core/orders/order-lifecycle";
 import { sqsConsumerHandler } from "./event-consumer";
-import { type ConsumerRuntime, lazyHandler } from "./runtime";
+import { createEventConsumerRuntime, eventConsumerSettings } from "./runtime";
+import { CONSUMER_EVENTS } from "./subscriptions";
 
-/** Scores each new order, authorizes its payment, and confirms or rejects it. */
-export function createFraudHandler(runtime: ConsumerRuntime) {
-  const { config, clients, clock, logger } = runtime;
-  const orders = new DynamoOrderRepository(clients.dynamodb, config.tables);
+/** Builds the fraud consumer: scores each new order, authorizes its payment, and confirms or rejects it. */
+export function buildHandler(env: Environment, overrides: HandlerOverrides = {}) {
+  const config = readConfig(env, (vars) => ({
+    ...eventConsumerSettings(vars),
+    ordersTable: vars.resource("ordersTable"),
+    payment: {
+      /** The simulated provider's latency per authorization. */
+      latencyMs: vars.number("PAYMENT_LATENCY_MS", 200, { min: 0, integer: true }),
+      /** Share of orders the simulated provider declines, fixed per order id. */
+      declineRate: vars.number("PAYMENT_DECLINE_RATE", 0, { min: 0, max: 1 }),
+      attemptTimeoutMs: vars.number("PAYMENT_TIMEOUT_MS", 10_000, { min: 1, integer: true }),
+      maxAttempts: vars.number("PAYMENT_MAX_ATTEMPTS", 3, { min: 1, integer: true }),
+    },
+  }));
+  const runtime = createEventConsumerRuntime("fraud", config, overrides);
+  const orders = new DynamoOrderRepository(runtime.dynamodb.document, {
+    orders: config.ordersTable,
+  });
   const fraud = new FraudService({
     orders,
-    lifecycle: new OrderLifecycle(orders, clock),
+    lifecycle: new OrderLifecycle(orders, runtime.clock),
     payments: new SimulatedPaymentProvider(config.payment),
     paymentPolicy: config.payment,
-    clock,
-    logger,
+    clock: runtime.clock,
+    logger: runtime.logger,
   });
   return sqsConsumerHandler(runtime, {
-    accepts: ["order_created"],
+    accepts: CONSUMER_EVENTS.fraud,
     async handle(event, context) {
-      if (event.eventType !== "order_created") return;
       const outcome = await fraud.decide(event.data, context.deadline);
-      logger.info(`fraud decision: ${outcome}`, {
+      runtime.logger.info(`fraud decision: ${outcome}`, {
         orderId: event.data.orderId,
         eventId: event.eventId,
       });
@@ -30,4 +47,4 @@ export function createFraudHandler(runtime: ConsumerRuntime) {
   });
 }
 
-export const handler = lazyHandler("fraud", createFraudHandler);
+export const handler = lazyHandler<SQSEvent, SQSBatchResponse>(buildHandler);

@@ -29,12 +29,12 @@ beforeAll(async () => {
   ]);
   orders = shop.services().orders;
   lifecycle = new OrderLifecycle(
-    new DynamoOrderRepository(shop.local.document, shop.config.tables),
+    new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames),
     {
       now: () => new Date(),
     },
   );
-  consumers = runConsumers(shop, ["inventory"]);
+  consumers = await runConsumers(shop, ["inventory"]);
 });
 afterAll(async () => {
   await consumers.stop();

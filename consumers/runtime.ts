@@ -1,62 +1,80 @@
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { type AwsClients, createAwsClients } from "../adapters/aws-clients";
-import { type Config, loadConfig } from "../adapters/config";
+import { createDynamoClients, type DynamoClients } from "../adapters/aws-clients";
+import { type ConfigVariables, type ServiceLocation, serviceLocation } from "../adapters/config";
 import { DynamoEventLog } from "../adapters/dynamo-event-log";
+import type { HandlerOverrides } from "../adapters/handler-builder";
 import { createLogger } from "../adapters/powertools-logger";
 import { systemClock } from "../adapters/system-clock";
 import type { EventLog } from "../core/orders/ports";
 import type { Clock, Logger } from "../core/shared/ports";
 
-/** What every consumer handler is built from: configuration, clients and telemetry. */
+/** What every consumer reads from its environment: DynamoDB, and the event log it notes into. */
+export interface ConsumerSettings {
+  readonly dynamodb: ServiceLocation;
+  readonly eventLogTable: string;
+}
+
+export function consumerSettings(vars: ConfigVariables): ConsumerSettings {
+  return {
+    dynamodb: serviceLocation(vars, "DYNAMODB"),
+    eventLogTable: vars.resource("eventLogTable"),
+  };
+}
+
+/** A consumer of topic events also keeps idempotency records, one per event it handled. */
+export interface EventConsumerSettings extends ConsumerSettings {
+  readonly idempotencyTable: string;
+}
+
+export function eventConsumerSettings(vars: ConfigVariables): EventConsumerSettings {
+  return { ...consumerSettings(vars), idempotencyTable: vars.resource("consumerIdempotencyTable") };
+}
+
+/** What every consumer handler is built from: its clients and its telemetry. */
 export interface ConsumerRuntime {
   readonly name: string;
-  readonly config: Config;
-  readonly clients: AwsClients;
+  readonly dynamodb: DynamoClients;
   readonly logger: Logger;
   readonly metrics: Metrics;
   /** POWERTOOLS_METRICS_DISABLED: nothing to publish, and no warning that nothing was. */
   readonly metricsDisabled: boolean;
-  readonly idempotencyStore: DynamoDBPersistenceLayer;
   readonly eventLog: EventLog;
   readonly clock: Clock;
 }
 
+export interface EventConsumerRuntime extends ConsumerRuntime {
+  readonly idempotencyStore: DynamoDBPersistenceLayer;
+}
+
 export function createConsumerRuntime(
   name: string,
-  config: Config,
-  clients: AwsClients = createAwsClients(config),
-  logger: Logger = createLogger(`shop-${name}`),
+  settings: ConsumerSettings,
+  overrides: HandlerOverrides = {},
 ): ConsumerRuntime {
+  const dynamodb = createDynamoClients(settings.dynamodb);
   return {
     name,
-    config,
-    clients,
-    logger,
+    dynamodb,
+    logger: overrides.logger ?? createLogger(`shop-${name}`),
     metrics: new Metrics({ namespace: "Shop", serviceName: `shop-${name}` }),
     metricsDisabled: process.env.POWERTOOLS_METRICS_DISABLED === "true",
-    idempotencyStore: new DynamoDBPersistenceLayer({
-      tableName: config.tables.consumerIdempotency,
-      awsSdkV3Client: clients.dynamodbClient,
-    }),
-    eventLog: new DynamoEventLog(clients.dynamodb, config.tables.eventLog),
+    eventLog: new DynamoEventLog(dynamodb.document, settings.eventLogTable),
     clock: systemClock,
   };
 }
 
-/**
- * A Lambda entry point built on its first invocation from the environment, then reused
- * for the life of the container.
- */
-export function lazyHandler<E, R>(
+export function createEventConsumerRuntime(
   name: string,
-  build: (
-    runtime: ConsumerRuntime,
-  ) => (event: E, context: import("aws-lambda").Context) => Promise<R>,
-) {
-  let built: ((event: E, context: import("aws-lambda").Context) => Promise<R>) | undefined;
-  return (event: E, context: import("aws-lambda").Context): Promise<R> => {
-    built ??= build(createConsumerRuntime(name, loadConfig()));
-    return built(event, context);
+  settings: EventConsumerSettings,
+  overrides: HandlerOverrides = {},
+): EventConsumerRuntime {
+  const runtime = createConsumerRuntime(name, settings, overrides);
+  return {
+    ...runtime,
+    idempotencyStore: new DynamoDBPersistenceLayer({
+      tableName: settings.idempotencyTable,
+      awsSdkV3Client: runtime.dynamodb.client,
+    }),
   };
 }

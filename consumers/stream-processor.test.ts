@@ -29,7 +29,7 @@ beforeAll(async () => {
   shop = await createTestShop();
   await shop.putProducts([aProduct({ productId: "vase", stock: 100 })]);
   orders = shop.services().orders;
-  repository = new DynamoOrderRepository(shop.local.document, shop.config.tables);
+  repository = new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames);
   lifecycle = new OrderLifecycle(repository, { now: () => new Date() });
   history = new DynamoHistoryRepository(
     shop.local.document,
@@ -37,7 +37,7 @@ beforeAll(async () => {
   );
   statusEvents = await shop.subscribeProbe(["order_confirmed", "order_shipped", "order_cancelled"]);
   // Every batch is delivered twice, as a retried stream batch would be.
-  consumer = runConsumers(shop, ["streamProcessor"], {
+  consumer = await runConsumers(shop, ["streamProcessor"], {
     wrap: (_, handler) => async (event, context) => {
       invocations++;
       await handler(event, context);

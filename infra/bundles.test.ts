@@ -7,6 +7,7 @@ import { createLambdaContext } from "../local/lambda/lambda-context";
 import { graphqlEvent, httpEvent } from "../test/support/api-events";
 import { createTestShop, type TestShop } from "../test/support/test-shop";
 import { createShopApp } from "./shop-app";
+import { apiFunction, consumers } from "./topology";
 
 let shop: TestShop;
 let bundles: Record<string, string>;
@@ -36,7 +37,11 @@ beforeAll(async () => {
       .Variables.POWERTOOLS_SERVICE_NAME as string;
     bundles[service] = join(outdir, resource.Metadata?.["aws:asset:path"] ?? "", "index.mjs");
   }
-  Object.assign(process.env, shop.env, { SHOP_ENVIRONMENT: "production", PLAYGROUND: "on" });
+  // Every bundle reads its own variables; in one process they share one environment.
+  for (const spec of [apiFunction, ...Object.values(consumers)]) {
+    Object.assign(process.env, shop.envFor(spec));
+  }
+  Object.assign(process.env, { SHOP_ENVIRONMENT: "production", PLAYGROUND: "on" });
 }, 120_000);
 afterAll(() => {
   process.env = savedEnv;

@@ -5,6 +5,7 @@ import { App, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
+import { RESOURCE_ENV } from "../adapters/table-definitions";
 import { API_ROUTES } from "../api/route-table";
 import { createShopApp } from "./shop-app";
 import { ShopStack } from "./shop-stack";
@@ -15,6 +16,7 @@ import {
   type FunctionSpec,
   queueSubscriptions,
   queues,
+  resourceEnvironment,
   type TableName,
   tables,
 } from "./topology";
@@ -153,14 +155,32 @@ describe("the functions", () => {
     expect(api.Timeout).toBeGreaterThan(5);
   });
 
-  it("know every resource through the environment variables the code reads", () => {
-    const variables = (
-      functionFor("shop-fraud").properties.Environment as { Variables: Record<string, unknown> }
+  it("are told exactly the resources their access in the topology names, and no others", () => {
+    const resourceVariables = new Set<string>(Object.values(RESOURCE_ENV));
+    for (const [serviceName, spec] of allFunctions) {
+      const variables = (
+        functionFor(serviceName).properties.Environment as { Variables: Record<string, unknown> }
+      ).Variables;
+      const told = Object.keys(variables).filter((name) => resourceVariables.has(name));
+      const expected = Object.keys(
+        resourceEnvironment(spec.access, {
+          tables: Object.fromEntries(Object.keys(tables).map((t) => [t, t])) as Record<
+            TableName,
+            string
+          >,
+          topicArn: "topic",
+        }),
+      );
+      expect(told.sort(), serviceName).toEqual(expected.sort());
+    }
+    const email = (
+      functionFor("shop-email").properties.Environment as { Variables: Record<string, unknown> }
     ).Variables;
-    for (const spec of Object.values(tables))
-      expect(variables[spec.envVar], spec.envVar).toBeDefined();
-    expect(variables.ORDER_EVENTS_TOPIC_ARN).toBeDefined();
-    expect(variables.MAILER).toBe("ses");
+    expect(email.MAILER).toBe("ses");
+    expect(
+      (functionFor("shop-fraud").properties.Environment as { Variables: Record<string, unknown> })
+        .Variables.MAILER,
+    ).toBeUndefined();
   });
 });
 

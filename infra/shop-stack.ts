@@ -31,7 +31,6 @@ import {
 } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
-import { RESOURCE_ENV } from "../adapters/table-definitions";
 import { CORS_POLICY } from "../api/cors";
 import { PLAYGROUND_ASSETS } from "../api/playground-assets";
 import { routesFor } from "../api/route-table";
@@ -48,6 +47,7 @@ import {
   type QueueName,
   queueSubscriptions,
   queues,
+  resourceEnvironment,
   type TableName,
   type TableSpec,
   tables,
@@ -130,11 +130,13 @@ export class ShopStack extends Stack {
       );
     }
 
-    const environment = this.functionEnvironment();
     const api = new ShopFunction(this, "ApiFunction", {
       serviceName: "shop-api",
       spec: apiFunction,
-      environment: { ...environment, PLAYGROUND: props.playground ? "on" : "off" },
+      environment: {
+        ...this.functionEnvironment(apiFunction.access),
+        PLAYGROUND: props.playground ? "on" : "off",
+      },
       ...(props.playground
         ? {
             extraFiles: Object.entries(PLAYGROUND_ASSETS).map(
@@ -154,7 +156,7 @@ export class ShopStack extends Stack {
       const { fn } = new ShopFunction(this, `${name}Function`, {
         serviceName: `shop-${name}`,
         spec,
-        environment,
+        environment: this.functionEnvironment(spec.access),
       });
       this.functions[name] = fn;
       this.grant(fn, spec.access);
@@ -282,23 +284,18 @@ export class ShopStack extends Stack {
     });
   }
 
-  /** The variables every handler reads its resources from (`adapters/config.ts`). */
-  private functionEnvironment(): Record<string, string> {
-    const environment: Record<string, string> = {
-      [RESOURCE_ENV.orderEventsTopic]: this.topic.topicArn,
-      MAILER: "ses",
-      ORDERS_EMAIL_FROM: this.ordersEmailFrom,
+  /**
+   * What a function is told: the variables of exactly the resources its access names, and
+   * the mail settings where it sends mail.
+   */
+  private functionEnvironment(access: AccessSpec): Record<string, string> {
+    const tableNames = Object.fromEntries(
+      Object.entries(this.tables).map(([name, table]) => [name, table.tableName]),
+    ) as Record<TableName, string>;
+    return {
+      ...resourceEnvironment(access, { tables: tableNames, topicArn: this.topic.topicArn }),
+      ...(access.sendEmail ? { MAILER: "ses", ORDERS_EMAIL_FROM: this.ordersEmailFrom } : {}),
     };
-    for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) {
-      environment[spec.envVar] = this.tables[name].tableName;
-    }
-    for (const [name, spec] of Object.entries(queues) as [
-      QueueName,
-      (typeof queues)[QueueName],
-    ][]) {
-      environment[spec.envVar] = this.queues[name].queueUrl;
-    }
-    return environment;
   }
 
   /** Exactly the access the topology declares for the function's code. */

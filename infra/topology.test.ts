@@ -1,14 +1,85 @@
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { CONSUMER_FACTORIES } from "../local/lambda/event-sources";
-import { type ConsumerName, consumers, queueSubscriptions, queues } from "./topology";
+import { RESOURCE_ENV } from "../adapters/table-definitions";
+import { CONSUMER_EVENTS } from "../consumers/subscriptions";
+import { REPOSITORY_ROOT } from "./shop-function";
+import {
+  apiFunction,
+  consumers,
+  type FunctionSpec,
+  filterPolicyFor,
+  queueSubscriptions,
+  queues,
+  type ResourceNames,
+  resourceEnvironment,
+  tables,
+} from "./topology";
+
+const FUNCTIONS: [string, FunctionSpec][] = [["api", apiFunction], ...Object.entries(consumers)];
+
+/** Physical names that say which resource they stand for. */
+const NAMES: ResourceNames = {
+  tables: Object.fromEntries(
+    Object.keys(tables).map((name) => [name, `table-${name}`]),
+  ) as ResourceNames["tables"],
+  topicArn: "arn:aws:sns:us-east-1:000000000000:order-events",
+};
+
+interface LambdaModule {
+  handler?: unknown;
+  buildHandler?: (env: Record<string, string | undefined>) => unknown;
+}
+
+function load(spec: FunctionSpec): Promise<LambdaModule> {
+  return import(/* @vite-ignore */ pathToFileURL(join(REPOSITORY_ROOT, spec.entry)).href);
+}
 
 describe("the topology", () => {
-  it("names, for every consumer, an entry module that exports a Lambda handler", async () => {
-    for (const [name, spec] of Object.entries(consumers)) {
-      const module = (await import(`../${spec.entry}`)) as { handler?: unknown };
+  it("names, for every function, a module that exports its builder and its Lambda handler", async () => {
+    for (const [name, spec] of FUNCTIONS) {
+      const module = await load(spec);
+      expect(typeof module.buildHandler, name).toBe("function");
       expect(typeof module.handler, name).toBe("function");
-      expect(typeof CONSUMER_FACTORIES[name as ConsumerName], name).toBe("function");
     }
+  });
+
+  it("tells each function exactly the resources its access grants, and each reads exactly those", async () => {
+    const resourceVariables = new Set<string>(Object.values(RESOURCE_ENV));
+    for (const [name, spec] of FUNCTIONS) {
+      const given = resourceEnvironment(spec.access, NAMES);
+      const read = new Set<string>();
+      const env = new Proxy<Record<string, string | undefined>>(
+        { AWS_REGION: "us-east-1", ...given },
+        {
+          get(target, key) {
+            if (typeof key === "string") read.add(key);
+            return typeof key === "string" ? target[key] : undefined;
+          },
+        },
+      );
+      const module = await load(spec);
+      expect(() => module.buildHandler?.(env), name).not.toThrow();
+      expect([...read].filter((v) => resourceVariables.has(v)).sort(), name).toEqual(
+        Object.keys(given).sort(),
+      );
+      for (const variable of Object.keys(given)) {
+        const without = { AWS_REGION: "us-east-1", ...given, [variable]: undefined };
+        expect(() => module.buildHandler?.(without), `${name} without ${variable}`).toThrow(
+          new RegExp(`${variable} is required`),
+        );
+      }
+    }
+  });
+
+  it("filters each subscription to exactly the events its consumer declares", () => {
+    for (const subscription of queueSubscriptions) {
+      expect(filterPolicyFor(subscription.eventTypes), subscription.queue).toEqual({
+        event_type: [...CONSUMER_EVENTS[subscription.queue]],
+      });
+    }
+    const analytics = consumers.analytics.source;
+    expect(analytics.eventTypes).toEqual(CONSUMER_EVENTS.analytics);
   });
 
   it("gives every queue a visibility timeout of at least six times its consumer's timeout", () => {

@@ -10,6 +10,7 @@ import {
   RESOURCE_ENV,
   type TableDefinition,
 } from "../adapters/table-definitions";
+import { CONSUMER_EVENTS } from "../consumers/subscriptions";
 import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../core/shared/events";
 
 /**
@@ -29,7 +30,6 @@ export interface TableSpec extends TableDefinition {
 
 export interface QueueSpec {
   readonly logicalName: string;
-  readonly envVar: string;
   /** At least six times the consumer's timeout, as Lambda's SQS integration advises. */
   readonly visibilityTimeoutSeconds: number;
   readonly deadLetter: { readonly logicalName: string; readonly maxReceiveCount: number };
@@ -104,19 +104,16 @@ export const topic = {
 export const queues = {
   fraud: {
     logicalName: "fraud",
-    envVar: RESOURCE_ENV.fraudQueue,
     visibilityTimeoutSeconds: 180,
     deadLetter: { logicalName: "fraud-dlq", maxReceiveCount: 3 },
   },
   inventory: {
     logicalName: "inventory",
-    envVar: RESOURCE_ENV.inventoryQueue,
     visibilityTimeoutSeconds: 60,
     deadLetter: { logicalName: "inventory-dlq", maxReceiveCount: 3 },
   },
   email: {
     logicalName: "email",
-    envVar: RESOURCE_ENV.emailQueue,
     visibilityTimeoutSeconds: 90,
     deadLetter: { logicalName: "email-dlq", maxReceiveCount: 3 },
   },
@@ -133,21 +130,15 @@ export const failureQueues = {
 } as const;
 export type FailureQueueName = keyof typeof failureQueues;
 
-export const queueSubscriptions: readonly QueueSubscriptionSpec[] = [
-  { protocol: "sqs", queue: "fraud", eventTypes: ["order_created"], rawMessageDelivery: true },
-  {
-    protocol: "sqs",
-    queue: "inventory",
-    eventTypes: ["order_created", "order_rejected", "order_cancelled"],
-    rawMessageDelivery: true,
-  },
-  {
-    protocol: "sqs",
-    queue: "email",
-    eventTypes: ["order_confirmed", "order_shipped", "order_rejected", "order_cancelled"],
-    rawMessageDelivery: true,
-  },
-];
+/** Each consumer queue's subscription, filtered to the events its consumer declares. */
+export const queueSubscriptions: readonly QueueSubscriptionSpec[] = (
+  ["fraud", "inventory", "email"] as const
+).map((queue) => ({
+  protocol: "sqs",
+  queue,
+  eventTypes: CONSUMER_EVENTS[queue],
+  rawMessageDelivery: true,
+}));
 
 export type ConsumerSource =
   | {
@@ -294,7 +285,7 @@ export const consumers = {
     entry: "consumers/analytics.ts",
     source: {
       kind: "sns",
-      eventTypes: ["order_created"],
+      eventTypes: CONSUMER_EVENTS.analytics,
       deadLetter: "analyticsDeadLetter",
       maxReceiveCount: 3,
     },
@@ -334,4 +325,27 @@ export type ConsumerName = keyof typeof consumers;
 /** The SNS filter policy that lets through exactly these event types. */
 export function filterPolicyFor(eventTypes: readonly EventType[]): Record<string, string[]> {
   return { [EVENT_TYPE_ATTRIBUTE]: [...eventTypes] };
+}
+
+/** The physical names of the resources a function may be told about. */
+export interface ResourceNames {
+  readonly tables: Readonly<Record<TableName, string>>;
+  readonly topicArn: string;
+}
+
+/**
+ * The resource variables a function gets: one per table its access names, and the topic's
+ * when it publishes or reads the topic. What a function may touch (its IAM grants) and
+ * what it is told (its environment) come from the same access entry.
+ */
+export function resourceEnvironment(
+  access: AccessSpec,
+  names: ResourceNames,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const table of Object.keys(access.tables) as TableName[]) {
+    env[tables[table].envVar] = names.tables[table];
+  }
+  if (access.publish || access.topicAttributes) env[topic.envVar] = names.topicArn;
+  return env;
 }

@@ -273,9 +273,8 @@ describe("malformed requests get a clear 400, never a 500", () => {
 describe("unexpected failures", () => {
   it("are masked in production: a generic message, its code, and no stack trace", async () => {
     const broken = shop.api({
-      ...shop.config,
-      environment: "production",
-      tables: { ...shop.config.tables, products: "no-such-table" },
+      SHOP_ENVIRONMENT: "production",
+      PRODUCTS_TABLE_NAME: "no-such-table",
     });
     const response = await invoke(broken, graphqlEvent(`{ product(id: "prod-0001") { id } }`));
     expect(response.body).not.toContain("no-such-table");
@@ -294,8 +293,7 @@ describe("unexpected failures", () => {
 
   it("keep their message in local mode, for the developer", async () => {
     const broken = shop.api({
-      ...shop.config,
-      tables: { ...shop.config.tables, products: "no-such-table" },
+      PRODUCTS_TABLE_NAME: "no-such-table",
     });
     const response = await invoke(broken, graphqlEvent(`{ product(id: "prod-0001") { id } }`));
     expect((response.json as GraphQLBody).errors?.[0]?.message).toMatch(
@@ -327,8 +325,7 @@ describe("HTTP around GraphQL", () => {
 
   it("reports 503 when a dependency is unreachable", async () => {
     const broken = shop.api({
-      ...shop.config,
-      tables: { ...shop.config.tables, products: "no-such-table" },
+      PRODUCTS_TABLE_NAME: "no-such-table",
     });
     const response = await invoke(broken, httpEvent({ path: "/health" }));
     expect(response.status).toBe(503);

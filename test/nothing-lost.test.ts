@@ -50,9 +50,8 @@ beforeAll(async () => {
     "order_shipped",
     "order_cancelled",
   ]);
-  const config = { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0 } };
-  sources = runConsumers(shop, ["streamProcessor", ...EVENT_CONSUMERS], {
-    config,
+  sources = await runConsumers(shop, ["streamProcessor", ...EVENT_CONSUMERS], {
+    env: { PAYMENT_LATENCY_MS: "0" },
     wrap: (name, handler) => async (event, context) => {
       if (name === "streamProcessor") return handler(event, context);
       if (Math.random() < FAULT_RATE) throw new Error("injected transient failure");
@@ -81,7 +80,7 @@ describe("nothing is lost", () => {
   it("accounts for every event after a burst: published = processed + in a DLQ, for each consumer", async () => {
     const { orders } = shop.services();
     const lifecycle = new OrderLifecycle(
-      new DynamoOrderRepository(shop.local.document, shop.config.tables),
+      new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames),
       {
         now: () => new Date(),
       },

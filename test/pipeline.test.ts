@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAwsClients } from "../adapters/aws-clients";
 import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { MailOutbox } from "../adapters/outbox-mailer";
@@ -22,10 +21,8 @@ beforeAll(async () => {
     aProduct({ productId: "piano", name: "Grand Piano", priceCents: 900_000, stock: 3 }),
     aProduct({ productId: "toaster", name: "Toaster", priceCents: 2500, stock: 40 }),
   ]);
-  const config = { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0 } };
-  sources = startEventSources({
-    config,
-    clients: createAwsClients(config),
+  sources = await startEventSources({
+    env: { PAYMENT_LATENCY_MS: "0" },
     provisioned: shop.provisioned,
     endpoints: shop.endpoints,
     retryDelaySeconds: 0,

@@ -176,8 +176,7 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
 
   it("keeps the order and marks it for the stream processor when the topic cannot be reached", async () => {
     const unreachable = shop.services({
-      ...shop.config,
-      orderEventsTopicArn: `${shop.config.orderEventsTopicArn}-missing`,
+      ORDER_EVENTS_TOPIC_ARN: `${shop.provisioned.topicArn}-missing`,
     }).orders;
     const order = placed(
       await unreachable.placeOrder({

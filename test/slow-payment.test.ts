@@ -15,8 +15,8 @@ beforeAll(async () => {
   shop = await createTestShop();
   await shop.putProducts([aProduct({ productId: "slow-item", priceCents: 1999, stock: 10 })]);
   api = shop.api();
-  consumers = runConsumers(shop, ["fraud"], {
-    config: { ...shop.config, payment: { ...shop.config.payment, latencyMs: PROVIDER_LATENCY_MS } },
+  consumers = await runConsumers(shop, ["fraud"], {
+    env: { PAYMENT_LATENCY_MS: String(PROVIDER_LATENCY_MS) },
   });
 });
 afterAll(async () => {

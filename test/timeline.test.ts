@@ -13,27 +13,31 @@ beforeAll(async () => {
   await shop.putProducts([
     aProduct({ productId: "clock", name: "Wall Clock", priceCents: 4200, stock: 10 }),
   ]);
-  consumers = runConsumers(shop, ["fraud", "inventory", "email", "analytics", "streamProcessor"], {
-    config: { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0 } },
-    // The email consumer's first invocation fails, so the timeline has a retry to show.
-    wrap: (name, handler) => async (event, context) => {
-      if (name === "email" && !failedOnce) {
-        failedOnce = true;
-        const response = await handler(
-          {
-            Records: (event as { Records: { body: string }[] }).Records.map((r) => ({
-              ...r,
-              body: "{broken",
-            })),
-          },
-          context,
-        );
-        void response;
-        throw new Error("injected failure");
-      }
-      return handler(event, context);
+  consumers = await runConsumers(
+    shop,
+    ["fraud", "inventory", "email", "analytics", "streamProcessor"],
+    {
+      env: { PAYMENT_LATENCY_MS: "0" },
+      // The email consumer's first invocation fails, so the timeline has a retry to show.
+      wrap: (name, handler) => async (event, context) => {
+        if (name === "email" && !failedOnce) {
+          failedOnce = true;
+          const response = await handler(
+            {
+              Records: (event as { Records: { body: string }[] }).Records.map((r) => ({
+                ...r,
+                body: "{broken",
+              })),
+            },
+            context,
+          );
+          void response;
+          throw new Error("injected failure");
+        }
+        return handler(event, context);
+      },
     },
-  });
+  );
 });
 afterAll(async () => {
   await consumers.stop();

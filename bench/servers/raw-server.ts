@@ -8,12 +8,14 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { PublishCommand } from "@aws-sdk/client-sns";
 import { GetCommand, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { createAwsClients } from "../../adapters/aws-clients";
-import { loadConfig } from "../../adapters/config";
+import { createApiClients, loadApiConfig } from "../../api/api-config";
 import { answerCpu } from "./cpu";
 
-const config = loadConfig();
-const { dynamodb, sns } = createAwsClients(config);
+// The api function's environment, tables and topic, and the same SDK clients.
+const config = loadApiConfig(process.env);
+const clients = createApiClients(config);
+const dynamodb = clients.dynamodb.document;
+const { sns } = clients;
 const products = config.tables.products;
 
 const send = (response: ServerResponse, status: number, body: unknown) => {

@@ -17,8 +17,17 @@ export interface SentEmail extends EmailMessage {
   readonly via: string;
 }
 
-/** The events a customer hears about, and what each says. */
-const TEMPLATES: Partial<Record<EventType, { subject: string; lead: string }>> = {
+/** The events a customer hears about. */
+export const CUSTOMER_EMAIL_EVENTS = [
+  "order_confirmed",
+  "order_shipped",
+  "order_rejected",
+  "order_cancelled",
+] as const satisfies readonly EventType[];
+export type CustomerEmailEvent = (typeof CUSTOMER_EMAIL_EVENTS)[number];
+
+/** What each of them says. */
+const TEMPLATES: Record<CustomerEmailEvent, { subject: string; lead: string }> = {
   order_confirmed: {
     subject: "Your order is confirmed",
     lead: "Thank you! Your payment went through and your order is confirmed.",
@@ -37,10 +46,6 @@ const TEMPLATES: Partial<Record<EventType, { subject: string; lead: string }>> =
   },
 };
 
-export function emailsAbout(eventType: EventType): boolean {
-  return TEMPLATES[eventType] !== undefined;
-}
-
 const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"']/g,
@@ -49,12 +54,11 @@ const escapeHtml = (text: string) =>
 
 /** Renders the customer's message about an order event, as text and as HTML. */
 export function renderOrderEmail(
-  eventType: EventType,
+  eventType: CustomerEmailEvent,
   order: OrderStatusChangedData,
   to: string,
 ): EmailMessage {
   const template = TEMPLATES[eventType];
-  if (!template) throw new Error(`no email for ${eventType}`);
   const total = formatMoney(cents(order.totalCents));
   const lines = order.items.map(
     (line) => `${line.quantity} x ${line.productName} (${formatMoney(cents(line.lineTotalCents))})`,

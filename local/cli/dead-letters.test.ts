@@ -50,8 +50,8 @@ describe("dead letters", () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
     expect(await queueDepth(shop, dlq)).toBe(1);
 
-    const fraud = runConsumers(shop, ["fraud"], {
-      config: { ...shop.config, payment: { ...shop.config.payment, latencyMs: 0 } },
+    const fraud = await runConsumers(shop, ["fraud"], {
+      env: { PAYMENT_LATENCY_MS: "0" },
     });
     try {
       const fraudDlq = deadLetterQueues().find((q) => q.name === "fraud-dlq");

@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { LOCAL_CREDENTIALS } from "../emulators/local-aws";
 import { type Emulators, provisionShop, RESOURCE_PREFIX, startEmulators } from "../emulators/stack";
 import { serveShop } from "../lambda/serve";
 import { LocalSetupError } from "../process/setup-error";
@@ -58,9 +59,10 @@ async function main(): Promise<void> {
     stoppers.push(() => emulators.stop());
 
     const shop = await provisionShop(emulators, { prefix: RESOURCE_PREFIX, seed: true });
-    // The AWS SDK's default credential chain and the handlers read the same variables
-    // the Lambda runtime would give them.
-    Object.assign(process.env, shop.env);
+    // The handlers' SDK clients take credentials from the environment, as in Lambda; the
+    // emulators accept any.
+    process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
 
     if (values.watch) {
       stoppers.push(
@@ -68,7 +70,6 @@ async function main(): Promise<void> {
       );
     } else {
       const served = await serveShop({
-        config: shop.config,
         provisioned: shop.provisioned,
         endpoints: emulators,
         port,

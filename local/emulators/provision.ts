@@ -57,8 +57,6 @@ export interface Provisioned {
    * for the subscription locally (same filter, SNS envelope kept, redrive to the DLQ).
    */
   readonly directSubscriptions: Partial<Record<ConsumerName, ProvisionedQueue>>;
-  /** Each resource's physical name under the variable the topology names for it. */
-  readonly env: Record<string, string>;
 }
 
 /**
@@ -71,22 +69,18 @@ export async function provisionTopology(
   prefix: string,
 ): Promise<Provisioned> {
   const tableNames = {} as Record<TableName, string>;
-  const env: Record<string, string> = {};
   for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) {
     tableNames[name] = await ensureTable(clients.dynamodb, `${prefix}${spec.logicalName}`, spec);
-    env[spec.envVar] = tableNames[name];
   }
 
   const { TopicArn } = await clients.sns.send(
     new CreateTopicCommand({ Name: `${prefix}${topic.logicalName}` }),
   );
   if (!TopicArn) throw new Error("CreateTopic returned no ARN");
-  env[topic.envVar] = TopicArn;
 
   const provisionedQueues = {} as Record<QueueName, ProvisionedQueue>;
   for (const [name, spec] of Object.entries(queues) as [QueueName, QueueSpec][]) {
     provisionedQueues[name] = await ensureQueue(clients.sqs, prefix, spec);
-    env[spec.envVar] = provisionedQueues[name].url;
   }
 
   for (const subscription of queueSubscriptions) {
@@ -136,7 +130,6 @@ export async function provisionTopology(
     queues: provisionedQueues,
     failureQueues: provisionedFailureQueues,
     directSubscriptions,
-    env,
   };
 }
 

@@ -1,4 +1,16 @@
-import type { Product } from "../../core/catalog/product";
+/** A product as the products table holds it. */
+export interface SeedProduct {
+  readonly productId: string;
+  readonly name: string;
+  readonly category: string;
+  readonly brand: string;
+  readonly description: string;
+  readonly priceCents: number;
+  readonly currency: "USD";
+  readonly stock: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
 
 /**
  * The sample catalog: 50 products, `prod-0001`..`prod-0050`, ten in each of five
@@ -251,7 +263,7 @@ const CATALOG: Readonly<Record<string, readonly Row[]>> = {
 };
 
 /** The seed products, stamped with the given time. */
-export function seedProducts(now: string): Product[] {
+export function seedProducts(now: string): SeedProduct[] {
   let n = 0;
   return Object.entries(CATALOG).flatMap(([category, rows]) =>
     rows.map(([name, brand, priceCents, stock, description]) => ({

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import type { Product } from "../../core/catalog/product";
-import { seedProducts } from "./seed-data";
+import { type SeedProduct, seedProducts } from "./seed-data";
 
 /**
  * Writes the sample catalog when the products table is empty, and leaves a catalog that
@@ -10,7 +9,7 @@ import { seedProducts } from "./seed-data";
 export async function seedCatalogIfEmpty(
   client: DynamoDBDocumentClient,
   tableName: string,
-  products: readonly Product[] = seedProducts(new Date().toISOString()),
+  products: readonly SeedProduct[] = seedProducts(new Date().toISOString()),
 ): Promise<number> {
   const { Items } = await client.send(new ScanCommand({ TableName: tableName, Limit: 1 }));
   if (Items && Items.length > 0) return 0;
@@ -22,7 +21,7 @@ export async function seedCatalogIfEmpty(
 export async function putProducts(
   client: DynamoDBDocumentClient,
   tableName: string,
-  products: readonly Product[],
+  products: readonly SeedProduct[],
 ): Promise<void> {
   for (let start = 0; start < products.length; start += 25) {
     let requests = products

@@ -2,7 +2,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { type Config, loadConfig } from "../../adapters/config";
+import { type FunctionSpec, resourceEnvironment } from "../../infra/topology";
 import { startDynamoDbLocal } from "./dynamodb-local";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-aws";
 import { type LocalClients, type Provisioned, provisionTopology } from "./provision";
@@ -75,26 +75,38 @@ export function createLocalClients(endpoints: EmulatorEndpoints): LocalClients &
 }
 
 /**
- * The environment the handlers get locally: exactly the variables the CDK stack sets in
- * the cloud, plus the emulator endpoints and dummy credentials.
+ * What every function gets locally, as Lambda would give it: the region and, since the
+ * services are the emulators, their endpoints.
  */
-export function localEnvironment(endpoints: EmulatorEndpoints, provisioned: Provisioned) {
+export function localSettings(endpoints: EmulatorEndpoints): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: endpoints.snsSqs,
-    AWS_ENDPOINT_URL_SQS: endpoints.snsSqs,
     SHOP_ENVIRONMENT: "local",
-    ...provisioned.env,
+  };
+}
+
+/**
+ * A function's environment locally: the local settings and exactly the resource variables
+ * its topology entry gives it in the cloud.
+ */
+export function functionEnvironment(
+  spec: FunctionSpec,
+  endpoints: EmulatorEndpoints,
+  provisioned: Provisioned,
+): Record<string, string> {
+  return {
+    ...localSettings(endpoints),
+    ...resourceEnvironment(spec.access, {
+      tables: provisioned.tableNames,
+      topicArn: provisioned.topicArn,
+    }),
   };
 }
 
 export interface ProvisionedShop {
   readonly provisioned: Provisioned;
-  readonly env: Record<string, string>;
-  readonly config: Config;
   readonly seeded: number;
 }
 
@@ -109,8 +121,7 @@ export async function provisionShop(
     const seeded = options.seed
       ? await seedCatalogIfEmpty(clients.document, provisioned.tableNames.products)
       : 0;
-    const env = localEnvironment(endpoints, provisioned);
-    return { provisioned, env, config: loadConfig(env), seeded };
+    return { provisioned, seeded };
   } finally {
     clients.destroy();
   }

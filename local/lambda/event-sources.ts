@@ -1,51 +1,34 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
-import type { AwsClients } from "../../adapters/aws-clients";
-import type { Config } from "../../adapters/config";
-import { createLogger } from "../../adapters/powertools-logger";
-import { createAnalyticsHandler } from "../../consumers/analytics";
-import { createEmailHandler } from "../../consumers/email";
-import { createFraudHandler } from "../../consumers/fraud";
-import { createInventoryHandler } from "../../consumers/inventory";
-import { createConsumerRuntime } from "../../consumers/runtime";
-import { createStreamProcessor } from "../../consumers/stream-processor";
-import type { Logger } from "../../core/shared/ports";
 import { type ConsumerName, consumers } from "../../infra/topology";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../emulators/local-aws";
 import type { Provisioned } from "../emulators/provision";
-import type { EmulatorEndpoints } from "../emulators/stack";
+import { type EmulatorEndpoints, functionEnvironment } from "../emulators/stack";
+import { consoleLogger, type LocalLogger } from "../process/console-logger";
+import { buildFunction } from "./functions";
 import { startSnsPoller } from "./sns-poller";
 import { type Poller, startSqsPoller } from "./sqs-poller";
 import { type CheckpointStore, startStreamPoller } from "./stream-poller";
 
-// biome-ignore lint/suspicious/noExplicitAny: each factory returns its own event type's handler.
+// biome-ignore lint/suspicious/noExplicitAny: each consumer's handler takes its own event type.
 type AnyHandler = (event: any, context: Context) => Promise<any>;
-
-/** The handler each topology consumer's `entry` module exports, built for a runtime. */
-export const CONSUMER_FACTORIES: Record<
-  ConsumerName,
-  (runtime: ReturnType<typeof createConsumerRuntime>) => AnyHandler
-> = {
-  fraud: createFraudHandler,
-  inventory: createInventoryHandler,
-  email: createEmailHandler,
-  analytics: createAnalyticsHandler,
-  streamProcessor: createStreamProcessor,
-};
 
 /** Concurrent invocations per consumer without reserved concurrency (Lambda would scale out). */
 const DEFAULT_LOCAL_CONCURRENCY = 2;
 
 export interface EventSourcesOptions {
-  readonly config: Config;
-  readonly clients: AwsClients;
   readonly provisioned: Provisioned;
   readonly endpoints: EmulatorEndpoints;
   /** Which consumers to run; all of them by default. */
   readonly only?: readonly ConsumerName[];
+  /** Settings added to every consumer's environment (such as PAYMENT_LATENCY_MS). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly retryDelaySeconds?: number;
   readonly checkpoints?: CheckpointStore;
-  readonly logger?: Logger;
+  /** Where the pollers and the handlers log; each consumer's own logger by default. */
+  readonly logger?: LocalLogger;
   /** Wraps each consumer's handler, for instance to count or to inject a failure. */
   readonly wrap?: (name: ConsumerName, handler: AnyHandler) => AnyHandler;
 }
@@ -55,24 +38,30 @@ export interface EventSourcesOptions {
  * source Lambda would give it: an SQS poller, a direct SNS subscription, or the orders
  * table's stream. The handlers are the same ones the Lambdas export.
  */
-export function startEventSources(options: EventSourcesOptions): Poller {
-  const streams = new DynamoDBStreamsClient({
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    endpoint: options.endpoints.dynamodb,
-  });
+export async function startEventSources(options: EventSourcesOptions): Promise<Poller> {
+  // The event source mappings' own clients, as Lambda's pollers have theirs.
+  const base = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const sqs = new SQSClient({ ...base, endpoint: options.endpoints.snsSqs });
+  const dynamodb = new DynamoDBClient({ ...base, endpoint: options.endpoints.dynamodb });
+  const streams = new DynamoDBStreamsClient({ ...base, endpoint: options.endpoints.dynamodb });
   const pollers: Poller[] = [];
   const names = options.only ?? (Object.keys(consumers) as ConsumerName[]);
   for (const name of names) {
     const spec = consumers[name];
-    const logger = options.logger ?? createLogger(`shop-${name}`);
-    const built = CONSUMER_FACTORIES[name](
-      createConsumerRuntime(name, options.config, options.clients, logger),
+    const logger = options.logger ?? consoleLogger(`shop-${name}-events`);
+    const built: AnyHandler = await buildFunction(
+      spec,
+      {
+        ...process.env,
+        ...functionEnvironment(spec, options.endpoints, options.provisioned),
+        ...options.env,
+      },
+      options.logger ? { logger: options.logger } : {},
     );
-    const handler = options.wrap ? options.wrap(name, built) : built;
+    const handler: AnyHandler = options.wrap ? options.wrap(name, built) : built;
     const common = {
       name,
-      sqs: options.clients.sqs,
+      sqs,
       timeoutSeconds: spec.timeoutSeconds,
       concurrency:
         "reservedConcurrency" in spec ? spec.reservedConcurrency : DEFAULT_LOCAL_CONCURRENCY,
@@ -116,9 +105,9 @@ export function startEventSources(options: EventSourcesOptions): Poller {
           startStreamPoller({
             name,
             tableName: options.provisioned.tableNames[source.table],
-            dynamodb: options.clients.dynamodbClient,
+            dynamodb,
             streams,
-            sqs: options.clients.sqs,
+            sqs,
             handler,
             batchSize: source.batchSize,
             timeoutSeconds: spec.timeoutSeconds,
@@ -137,7 +126,7 @@ export function startEventSources(options: EventSourcesOptions): Poller {
   return {
     async stop() {
       await Promise.all(pollers.map((p) => p.stop()));
-      streams.destroy();
+      for (const client of [sqs, dynamodb, streams]) client.destroy();
     },
   };
 }

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { APIGatewayProxyEventV2 } from "aws-lambda";
-import type { ApiHandler } from "../../api/create-api";
-import type { Logger } from "../../core/shared/ports";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { LambdaHandler } from "../../adapters/handler-builder";
+import type { LocalLogger as Logger } from "../process/console-logger";
 import { createLambdaContext } from "./lambda-context";
+
+type HttpHandler = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
 /** API Gateway's payload limit is 10 MB; nothing this API accepts comes near 1 MiB. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -14,7 +16,7 @@ const TEXT_CONTENT = /^(application\/(json|graphql|x-www-form-urlencoded)|text\/
  * The local stand-in for the HTTP API: turns each request into the API Gateway v2 event
  * the cloud would send, calls the same Lambda handler in-process, and writes its result.
  */
-export function createHttpBridge(handler: ApiHandler, logger: Logger): Server {
+export function createHttpBridge(handler: HttpHandler, logger: Logger): Server {
   return createServer((request, response) => {
     handle(handler, request, response).catch((error: unknown) => {
       logger.error("local HTTP bridge failed", { error: String(error) });
@@ -26,7 +28,7 @@ export function createHttpBridge(handler: ApiHandler, logger: Logger): Server {
   });
 }
 
-async function handle(handler: ApiHandler, request: IncomingMessage, response: ServerResponse) {
+async function handle(handler: HttpHandler, request: IncomingMessage, response: ServerResponse) {
   const body = await readBody(request);
   if (body === undefined) {
     response.writeHead(413, { "content-type": "application/json" });

@@ -1,20 +1,19 @@
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { createAwsClients } from "../../adapters/aws-clients";
-import { type Config, loadConfig } from "../../adapters/config";
-import { createLogger } from "../../adapters/powertools-logger";
-import { createApiHandler } from "../../api/create-api";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import { apiFunction } from "../../infra/topology";
 import type { Provisioned } from "../emulators/provision";
-import type { EmulatorEndpoints } from "../emulators/stack";
+import { type EmulatorEndpoints, functionEnvironment } from "../emulators/stack";
+import { consoleLogger } from "../process/console-logger";
 import { fileCheckpoints } from "./checkpoint-file";
 import { startEventSources } from "./event-sources";
+import { buildFunction } from "./functions";
 import { createHttpBridge } from "./http-bridge";
 
 /** Failed records are retried after this long locally, instead of the queues' minutes. */
 export const LOCAL_RETRY_DELAY_SECONDS = 2;
 
 export interface ServeOptions {
-  readonly config: Config;
   readonly provisioned: Provisioned;
   readonly endpoints: EmulatorEndpoints;
   readonly port: number;
@@ -27,18 +26,17 @@ export interface ServeOptions {
  * `npm run dev` runs it in a child that restarts on every source change.
  */
 export async function serveShop(options: ServeOptions): Promise<{ stop(): Promise<void> }> {
-  const clients = createAwsClients(options.config);
-  const sources = startEventSources({
-    config: options.config,
-    clients,
+  const sources = await startEventSources({
     provisioned: options.provisioned,
     endpoints: options.endpoints,
     retryDelaySeconds: LOCAL_RETRY_DELAY_SECONDS,
     checkpoints: fileCheckpoints(join(options.dataDir, "stream-checkpoints.json")),
   });
-  const logger = createLogger("shop-api");
-  const api = createApiHandler({ config: options.config, clients, logger });
-  const http: Server = createHttpBridge(api, logger);
+  const api = await buildFunction<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
+    apiFunction,
+    { ...process.env, ...functionEnvironment(apiFunction, options.endpoints, options.provisioned) },
+  );
+  const http: Server = createHttpBridge(api, consoleLogger("shop-http"));
   try {
     await new Promise<void>((ready, fail) => {
       http.once("error", fail);
@@ -71,7 +69,7 @@ export const HANDOFF_ENV = "SHOP_DEV_HANDOFF";
 if (process.env[HANDOFF_ENV] && process.argv[1]?.endsWith("serve.ts")) {
   const started = performance.now();
   const handoff = JSON.parse(process.env[HANDOFF_ENV]) as ServeHandoff;
-  serveShop({ ...handoff, config: loadConfig() })
+  serveShop(handoff)
     .then((shop) => {
       console.log(`dev: API and consumers ready in ${Math.round(performance.now() - started)} ms`);
       const stop = () => void shop.stop().then(() => process.exit(0));

@@ -6,8 +6,8 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import type { Logger } from "../../core/shared/ports";
 import { LOCAL_REGION } from "../emulators/local-aws";
+import type { LocalLogger as Logger } from "../process/console-logger";
 import { createLambdaContext } from "./lambda-context";
 
 export interface SqsPollerOptions {

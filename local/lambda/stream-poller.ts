@@ -16,8 +16,8 @@ import type {
   DynamoDBRecord,
   DynamoDBStreamEvent,
 } from "aws-lambda";
-import type { Logger } from "../../core/shared/ports";
 import { LOCAL_REGION } from "../emulators/local-aws";
+import type { LocalLogger as Logger } from "../process/console-logger";
 import { createLambdaContext } from "./lambda-context";
 import type { Poller } from "./sqs-poller";
 

@@ -3,8 +3,7 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
 } from "@aws-sdk/client-sqs";
-import { createAwsClients } from "../../adapters/aws-clients";
-import type { Config } from "../../adapters/config";
+import type { Environment } from "../../adapters/config";
 import type { OrderLine } from "../../core/orders/order";
 import type { ShopEvent } from "../../core/shared/events";
 import type { ConsumerName } from "../../infra/topology";
@@ -12,21 +11,22 @@ import { type EventSourcesOptions, startEventSources } from "../../local/lambda/
 import type { Poller } from "../../local/lambda/sqs-poller";
 import type { TestShop } from "./test-shop";
 
-/** Runs some consumers behind their local event sources, retrying failures at once. */
+/**
+ * Runs some consumers behind their local event sources, retrying failures at once. `env`
+ * adds settings to their environment, as a deployment would (PAYMENT_LATENCY_MS, ...).
+ */
 export function runConsumers(
   shop: TestShop,
   only: readonly ConsumerName[],
-  options: { config?: Config; wrap?: EventSourcesOptions["wrap"] } = {},
-): Poller {
-  const config = options.config ?? shop.config;
+  options: { env?: Environment; wrap?: EventSourcesOptions["wrap"] } = {},
+): Promise<Poller> {
   return startEventSources({
-    config,
-    clients: createAwsClients(config),
     provisioned: shop.provisioned,
     endpoints: shop.endpoints,
     only,
     retryDelaySeconds: 0,
     logger: shop.logger,
+    ...(options.env ? { env: options.env } : {}),
     ...(options.wrap ? { wrap: options.wrap } : {}),
   });
 }

@@ -9,20 +9,22 @@ import {
 } from "@aws-sdk/client-sqs";
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { inject } from "vitest";
-import { createAwsClients } from "../../adapters/aws-clients";
-import type { Config } from "../../adapters/config";
-import { type ApiHandler, createApiHandler } from "../../api/create-api";
+import type { Environment } from "../../adapters/config";
+import { createApiClients, loadApiConfig } from "../../api/api-config";
+import type { ApiHandler } from "../../api/create-api";
+import { buildHandler as buildApiHandler } from "../../api/handler";
 import { createServices } from "../../api/services";
 import type { Product } from "../../core/catalog/product";
 import type { EventType } from "../../core/shared/events";
 import type { Logger } from "../../core/shared/ports";
-import { filterPolicyFor } from "../../infra/topology";
+import { apiFunction, type FunctionSpec, filterPolicyFor } from "../../infra/topology";
 import type { Provisioned } from "../../local/emulators/provision";
 import { putProducts } from "../../local/emulators/seed";
 import { seedProducts } from "../../local/emulators/seed-data";
 import {
   createLocalClients,
   type EmulatorEndpoints,
+  functionEnvironment,
   provisionShop,
 } from "../../local/emulators/stack";
 
@@ -57,15 +59,15 @@ export function aProduct(overrides: Partial<Product> & { productId: string }): P
 export interface TestShop {
   readonly endpoints: EmulatorEndpoints;
   readonly prefix: string;
-  readonly config: Config;
-  /** The environment the CDK stack would give the handlers, pointed at the emulators. */
-  readonly env: Record<string, string>;
   readonly provisioned: Provisioned;
+  /** A function's environment, as the stack would set it, pointed at the emulators. */
+  envFor(spec: FunctionSpec, overrides?: Environment): Environment;
   readonly local: ReturnType<typeof createLocalClients>;
   readonly logger: ReturnType<typeof recordingLogger>;
-  /** The API Lambda handler, wired to this shop's resources. */
-  api(config?: Config): ApiHandler;
-  services(config?: Config): ReturnType<typeof createServices>;
+  /** The API Lambda handler, built from its environment (with `overrides` on top). */
+  api(overrides?: Environment): ApiHandler;
+  /** The services behind the API, wired as the api function wires them. */
+  services(overrides?: Environment): ReturnType<typeof createServices>;
   putProducts(products: readonly Product[]): Promise<void>;
   stockOf(productId: string): Promise<number | undefined>;
   orderCount(): Promise<number>;
@@ -97,17 +99,22 @@ export async function createTestShop(
   const tables = shop.provisioned.tableNames;
   let probes = 0;
 
+  const envFor = (spec: FunctionSpec, overrides: Environment = {}) => ({
+    ...functionEnvironment(spec, endpoints, shop.provisioned),
+    ...overrides,
+  });
   return {
     endpoints,
     prefix,
-    config: shop.config,
-    env: shop.env,
     provisioned: shop.provisioned,
+    envFor,
     local,
     logger,
-    api: (config = shop.config) =>
-      createApiHandler({ config, clients: createAwsClients(config), logger }),
-    services: (config = shop.config) => createServices(config, createAwsClients(config), logger),
+    api: (overrides) => buildApiHandler(envFor(apiFunction, overrides), { logger }),
+    services(overrides) {
+      const config = loadApiConfig(envFor(apiFunction, overrides));
+      return createServices(config, createApiClients(config), logger);
+    },
     putProducts: (products) => putProducts(local.document, tables.products, products),
     async stockOf(productId) {
       const { Item } = await local.document.send(
