@@ -4,7 +4,12 @@ import {
   SendMessageBatchCommand,
 } from "@aws-sdk/client-sqs";
 import type { Environment } from "../../adapters/config";
-import type { OrderLine } from "../../core/orders/order";
+import type { Order } from "../../core/orders/order";
+import {
+  orderCreatedEvent as buildOrderCreatedEvent,
+  statusChangedEvent as buildStatusChangedEvent,
+} from "../../core/orders/order-events";
+import type { OrderStatus } from "../../core/orders/order-status";
 import type { ShopEvent } from "../../core/shared/events";
 import type { ConsumerName } from "../../infra/topology";
 import { type EventSourcesOptions, startEventSources } from "../../local/lambda/event-sources";
@@ -80,50 +85,43 @@ export async function peekBodies(shop: TestShop, queueUrl: string): Promise<stri
   return Messages.map((m) => m.Body ?? "");
 }
 
-/** An order_created event for an order, as the API publishes it. */
-export function orderCreatedEvent(order: {
-  orderId: string;
-  customerId: string;
-  items: readonly OrderLine[];
-  totalCents: number;
-  createdAt: string;
-}): ShopEvent {
+/** An order with only what a test cares about given; the rest as a fresh order has it. */
+type OrderLike = Pick<Order, "orderId" | "customerId" | "items" | "totalCents"> & Partial<Order>;
+
+const AT = "2026-11-24T10:00:00.000Z";
+
+function fullOrder(order: OrderLike): Order {
   return {
-    eventId: `${order.orderId}:order_created`,
-    eventType: "order_created",
+    status: "PENDING",
+    currency: "USD",
+    createdAt: AT,
+    updatedAt: AT,
     version: 1,
-    occurredAt: order.createdAt,
-    data: { ...order, items: [...order.items], status: "PENDING", currency: "USD" },
+    ...order,
   };
 }
 
-/** A status-change event as the stream processor publishes it. */
+/** `order_created` for an order, built by the same code the API publishes it with. */
+export function orderCreatedEvent(order: OrderLike): ShopEvent {
+  return buildOrderCreatedEvent(fullOrder(order));
+}
+
+/**
+ * A status change of an order, built by the same code the stream processor publishes it
+ * with: `version` is the order's version after the change.
+ */
 export function statusChangedEvent(
   eventType: "order_confirmed" | "order_rejected" | "order_shipped" | "order_cancelled",
-  order: {
-    orderId: string;
-    customerId: string;
-    items: readonly OrderLine[];
-    totalCents: number;
-  },
-  previousStatus: string,
-  status: string,
+  order: OrderLike,
+  previousStatus: OrderStatus,
+  status: OrderStatus,
   version = 2,
 ): ShopEvent {
-  return {
-    eventId: `${order.orderId}:${eventType}:v${version}`,
-    eventType,
-    version: 1,
-    occurredAt: "2026-11-24T10:00:00.000Z",
-    data: {
-      orderId: order.orderId,
-      customerId: order.customerId,
-      previousStatus,
-      status,
-      totalCents: order.totalCents,
-      currency: "USD",
-      items: [...order.items],
-      changedAt: "2026-11-24T10:00:00.000Z",
-    },
-  } as ShopEvent;
+  const before = fullOrder({ ...order, status: previousStatus, version: version - 1 });
+  return buildStatusChangedEvent(eventType, before, {
+    ...before,
+    status,
+    version,
+    updatedAt: AT,
+  });
 }
