@@ -31,7 +31,8 @@ export function decodeCursor(cursor: string, keyNames: readonly string[]): Recor
 /**
  * A page from a query that asked for one item more than `first`: the extra item only
  * says that another page exists. Each item's cursor is its own key, which is exactly the
- * `ExclusiveStartKey` that continues after it.
+ * `ExclusiveStartKey` that continues after it; it is encoded only if someone reads it
+ * (GraphQL asks for a cursor or two; REST for the last one).
  */
 export function toPage<T>(
   items: readonly Record<string, unknown>[],
@@ -42,7 +43,9 @@ export function toPage<T>(
   return {
     edges: items.slice(0, first).map((item) => ({
       node: fromItem(item),
-      cursor: encodeCursor(Object.fromEntries(keyNames.map((name) => [name, String(item[name])]))),
+      get cursor() {
+        return encodeCursor(Object.fromEntries(keyNames.map((name) => [name, String(item[name])])));
+      },
     })),
     hasNextPage: items.length > first,
   };

@@ -8,7 +8,7 @@
  * medians with min-max. Writes bench/results/report.md and report.json.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -20,7 +20,7 @@ import type { ProductRepository } from "../core/catalog/ports";
 import type { Product } from "../core/catalog/product";
 import type { Logger } from "../core/shared/ports";
 import { createShopApp } from "../infra/shop-app";
-import { apiFunction } from "../infra/topology";
+import { apiFunction, consumers } from "../infra/topology";
 import { seedProducts } from "../local/emulators/seed-data";
 import { createLocalClients, functionEnvironment, provisionShop } from "../local/emulators/stack";
 import { createLambdaContext } from "../local/lambda/lambda-context";
@@ -29,6 +29,30 @@ import { type LoadOptions, type LoadResult, load } from "./lib/load";
 import { HAS_TASKSET, pinSelf, startChild, stopChild } from "./lib/processes";
 import { formatSpread, median, round, type Spread, spread } from "./lib/stats";
 
+/** The scenarios to run, named on the command line (`npm run bench -- reads`); all by default. */
+const SCENARIOS = [
+  "reads",
+  "create-order",
+  "old-load-test",
+  "graphql-layer",
+  "pipeline",
+  "cold-start",
+] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const chosen = process.argv.slice(2);
+for (const name of chosen) {
+  if (!(SCENARIOS as readonly string[]).includes(name)) {
+    console.error(`unknown scenario "${name}"; choose from ${SCENARIOS.join(", ")}`);
+    process.exit(2);
+  }
+}
+const runs = (scenario: Scenario) => chosen.length === 0 || chosen.includes(scenario);
+/**
+ * A git revision whose shop server runs beside the current one in the read scenarios
+ * (`BENCH_BEFORE=9afa511 npm run bench -- reads`), to measure a change in the same run.
+ */
+const BEFORE = process.env.BENCH_BEFORE;
+
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ORDER_PRODUCTS = Array.from(
@@ -36,6 +60,12 @@ const ORDER_PRODUCTS = Array.from(
   (_, i) => `prod-${String(i + 1).padStart(4, "0")}`,
 );
 const BIG_STOCK = 10_000_000;
+/** The old REST body of the i-th order: 500 customers, one unit of one of ten products. */
+const orderBody = (i: number) =>
+  JSON.stringify({
+    customer_id: `bench-${i % 500}`,
+    items: [{ product_id: ORDER_PRODUCTS[i % ORDER_PRODUCTS.length], quantity: 1 }],
+  });
 const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 const report: { machine: Record<string, unknown>; scenarios: Record<string, unknown> } = {
@@ -87,12 +117,15 @@ type Row = Awaited<ReturnType<typeof compare>>[number];
 
 function table(rows: readonly Row[], baseline?: string) {
   const base = rows.find((r) => r.name === baseline);
-  log("| variant | p50 ms | p99 ms | req/s | server CPU µs/req | errors | p50 vs baseline |");
-  log("|---|---|---|---|---|---|---|");
+  log(
+    "| variant | p50 ms | p99 ms | req/s | server CPU µs/req | errors | p50 vs baseline | CPU vs baseline |",
+  );
+  log("|---|---|---|---|---|---|---|---|");
   for (const r of rows) {
-    const ratio = base && r !== base ? `${round(r.p50.median / base.p50.median, 2)}x` : "";
+    const vs = (pick: (row: Row) => Spread) =>
+      base && r !== base ? `${round(pick(r).median / pick(base).median, 2)}x` : "";
     log(
-      `| ${r.name} | ${formatSpread(r.p50)} | ${formatSpread(r.p99)} | ${formatSpread(r.rps, "", 0)} | ${formatSpread(r.cpu, "", 0)} | ${r.errors} of ${r.requests} | ${ratio} |`,
+      `| ${r.name} | ${formatSpread(r.p50)} | ${formatSpread(r.p99)} | ${formatSpread(r.rps, "", 0)} | ${formatSpread(r.cpu, "", 0)} | ${r.errors} of ${r.requests} | ${vs((row) => row.p50)} | ${vs((row) => row.cpu)} |`,
     );
   }
   log();
@@ -116,12 +149,29 @@ async function setStock(
   }
 }
 
+/**
+ * Checks a revision out beside this one (a git worktree sharing these node_modules), so
+ * its shop server can run in the same bench run. Returns the folder and how to remove it.
+ */
+function checkOut(revision: string): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), "bench-before-"));
+  execFileSync("git", ["worktree", "add", "--detach", "--force", dir, revision], {
+    stdio: "ignore",
+  });
+  symlinkSync(join(process.cwd(), "node_modules"), join(dir, "node_modules"));
+  return {
+    dir,
+    remove: () => execFileSync("git", ["worktree", "remove", "--force", dir], { stdio: "ignore" }),
+  };
+}
+
 async function main() {
   pinSelf(1);
   mkdirSync("bench/results", { recursive: true });
   const { child: emulatorsChild, first } = await startChild("bench/servers/emulators.ts", {});
   const endpoints = first as { dynamodb: string; snsSqs: string };
   const children = [emulatorsChild];
+  const before = BEFORE ? checkOut(BEFORE) : undefined;
   try {
     const shop = await provisionShop(endpoints, { prefix: "bench-", seed: true });
     const local = createLocalClients(endpoints);
@@ -138,6 +188,7 @@ async function main() {
     Object.assign(process.env, env);
     const shopPort = 47_100;
     const rawPort = 47_200;
+    const beforePort = 47_300;
     const startShop = async (payment: number) =>
       (
         await startChild(
@@ -151,187 +202,224 @@ async function main() {
       await startChild("bench/servers/raw-server.ts", { ...env, PORT: String(rawPort) }, 0)
     ).child;
     children.push(shopServer, raw);
+    if (before) {
+      // An older revision may read every function's variables; give it all of them, and
+      // no consumers of its own (they would compete with the current ones for the queues).
+      const everyVariable = Object.assign(
+        {},
+        ...[apiFunction, ...Object.values(consumers)].map((spec) =>
+          functionEnvironment(spec, endpoints, shop.provisioned),
+        ),
+      ) as Record<string, string>;
+      const beforeEnv = {
+        ...env,
+        ...everyVariable,
+        PORT: String(beforePort),
+        BENCH_CONSUMERS: "off",
+      };
+      children.push(
+        (await startChild("bench/servers/shop-server.ts", beforeEnv, 0, before.dir)).child,
+      );
+    }
     const shopUrl = `http://127.0.0.1:${shopPort}`;
     const rawUrl = `http://127.0.0.1:${rawPort}`;
+    const beforeUrl = `http://127.0.0.1:${beforePort}`;
 
     log(`# Benchmark report`);
     log();
     log(
-      `${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${process.version}, ${HAS_TASKSET ? "server on core 0, load generator on core 1" : "no taskset: not pinned"}; ${ROUNDS} rounds of ${SECONDS} s per variant, alternating, after a warm-up; medians with min-max.`,
+      `${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${process.version}, ${HAS_TASKSET ? "server on core 0, load generator on core 1" : "no taskset: not pinned"}; ${ROUNDS} rounds of ${SECONDS} s per variant, alternating, after a warm-up; medians with min-max.${chosen.length ? ` Scenarios run: ${chosen.join(", ")}.` : ""}`,
     );
     log();
 
-    // 1. Reads.
-    log("## 1. Reads against the raw baseline (10 connections)");
-    log();
-    const productsQuery = JSON.stringify({
-      query:
-        "{ products(first: 20) { edges { node { id name category brand description stock price { amountCents currency } } } } }",
-    });
-    const reads: Record<string, Row[]> = {};
-    for (const [name, shopOptions, rawOptions] of [
-      ["GET /products", { url: shopUrl, path: "/products" }, { url: rawUrl, path: "/products" }],
-      [
-        "GraphQL products(first: 20)",
-        { url: shopUrl, path: "/graphql", method: "POST" as const, body: productsQuery },
-        { url: rawUrl, path: "/graphql", method: "POST" as const, body: productsQuery },
-      ],
-      [
-        "GET /products/{id}",
-        { url: shopUrl, path: "/products/prod-0007" },
-        { url: rawUrl, path: "/products/prod-0007" },
-      ],
-    ] as const) {
-      log(`### ${name}`);
-      const rows = await compare(
-        [
-          { name: "shop", options: shopOptions },
-          { name: "raw baseline", options: rawOptions },
-        ],
-        10,
-      );
-      table(rows, "raw baseline");
-      reads[name] = rows;
-    }
-    report.scenarios.reads = reads;
-
-    // 3. createOrder.
-    log("## 3. createOrder against the raw baseline (TransactWriteItems + SNS publish)");
-    log();
-    const orderBody = (i: number) =>
-      JSON.stringify({
-        customer_id: `bench-${i % 500}`,
-        items: [{ product_id: ORDER_PRODUCTS[i % ORDER_PRODUCTS.length], quantity: 1 }],
-      });
-    // The baseline's customers are its own, so the shop's order lists stay the shop's.
-    const rawOrderBody = (i: number) => orderBody(i).replace('"bench-', '"raw-');
-    const graphqlOrder = (i: number) =>
-      JSON.stringify({
+    if (runs("reads")) {
+      // The customer whose orders GET /orders reads has some: 20.
+      for (let i = 0; i < 20; i++) {
+        await fetch(`${shopUrl}/orders`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: orderBody(1),
+        });
+      }
+      log("## 1. Reads against the raw baseline (10 connections)");
+      log();
+      if (BEFORE) {
+        log(`"before" is revision ${BEFORE}'s shop server, run beside the current one.`);
+        log();
+      }
+      const productsQuery = JSON.stringify({
         query:
-          "mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on Order { id status } } }",
-        variables: {
-          input: {
-            customerId: `bench-${i % 500}`,
-            items: [{ productId: ORDER_PRODUCTS[i % ORDER_PRODUCTS.length], quantity: 1 }],
-          },
-        },
+          "{ products(first: 20) { edges { node { id name category brand description stock price { amountCents currency } } } } }",
       });
-    const orderVariants = (url: string): Variant[] => [
-      {
-        name: "GraphQL createOrder",
-        options: { url, path: "/graphql", method: "POST", body: graphqlOrder },
-      },
-      { name: "POST /orders", options: { url, path: "/orders", method: "POST", body: orderBody } },
-      {
-        name: "raw baseline",
-        options: { url: rawUrl, path: "/orders", method: "POST", body: rawOrderBody },
-      },
-    ];
-    const orders: Record<string, Row[]> = {};
-    for (const connections of [1, 8, 32]) {
-      log(`### ${connections} concurrent clients (payment provider 0 s)`);
-      const rows = await compare(orderVariants(shopUrl), connections, 3);
-      table(rows, "raw baseline");
-      orders[`c${connections}`] = rows;
+      const reads: Record<string, Row[]> = {};
+      for (const [name, options] of [
+        ["GET /products", { path: "/products" }],
+        [
+          "GraphQL products(first: 20)",
+          { path: "/graphql", method: "POST" as const, body: productsQuery },
+        ],
+        ["GET /products/{id}", { path: "/products/prod-0007" }],
+        ["GET /orders?customer_id=", { path: "/orders?customer_id=bench-1" }],
+      ] as const) {
+        log(`### ${name}`);
+        const rows = await compare(
+          [
+            { name: "shop", options: { url: shopUrl, ...options } },
+            ...(BEFORE ? [{ name: "before", options: { url: beforeUrl, ...options } }] : []),
+            { name: "raw baseline", options: { url: rawUrl, ...options } },
+          ],
+          10,
+        );
+        table(rows, "raw baseline");
+        reads[name] = rows;
+      }
+      report.scenarios.reads = reads;
     }
-    // The invariant: no product below zero, and what was sold is what left stock.
-    const { Items = [] } = await local.document.send(
-      new ScanCommand({ TableName: shop.provisioned.tableNames.products }),
-    );
-    const negative = Items.filter((p) => Number(p.stock) < 0).length;
-    log(
-      `Stock invariant after the runs: ${negative === 0 ? "no product below zero" : `${negative} products below zero`}.`,
-    );
-    log();
 
-    await stopChild(shopServer);
-    shopServer = await startShop(6000);
-    children.push(shopServer);
-    log("### 8 concurrent clients, payment provider at 6 s");
-    const slow = await compare(orderVariants(shopUrl).slice(0, 1), 8, 3);
-    table(slow);
-    const fast = orders.c8?.[0];
-    const ratio = fast ? slow[0]!.p99.median / fast.p99.median : Number.NaN;
-    log(`p99(6 s) / p99(0 s), GraphQL createOrder at 8 clients: **${round(ratio, 2)}**`);
-    log();
-    report.scenarios.createOrder = {
-      ...orders,
-      payment6s: slow,
-      p99Ratio6sTo0s: ratio,
-      negativeStock: negative,
-    };
-
-    // 6. The old system's load test.
-    log(
-      "## 6. The old system's load test (100 requests per endpoint; 10 workers for reads, 5 for orders)",
-    );
-    log();
-    log("| endpoint | success | p50 ms | p90 ms | p99 ms |");
-    log("|---|---|---|---|---|");
-    const oldTest: Record<string, unknown> = {};
-    for (const [name, options, connections] of [
-      ["GET /products", { url: shopUrl, path: "/products" }, 10],
-      ["GET /products/{id}", { url: shopUrl, path: "/products/prod-0003" }, 10],
-      ["GET /orders?customer_id=", { url: shopUrl, path: "/orders?customer_id=bench-1" }, 10],
-      [
-        "POST /orders",
-        { url: shopUrl, path: "/orders", method: "POST" as const, body: orderBody },
-        5,
-      ],
-    ] as const) {
-      const result = await load({ ...options, connections, amount: 100 });
-      const ok = result.requests - result.errors - result.non2xx;
-      log(
-        `| ${name} | ${ok}/${result.requests} (${round((100 * ok) / Math.max(1, result.requests), 1)}%) | ${result.p50} | ${result.p90} | ${result.p99} |`,
+    if (runs("create-order")) {
+      // 3. createOrder.
+      log("## 3. createOrder against the raw baseline (TransactWriteItems + SNS publish)");
+      log();
+      // The baseline's customers are its own, so the shop's order lists stay the shop's.
+      const rawOrderBody = (i: number) => orderBody(i).replace('"bench-', '"raw-');
+      const graphqlOrder = (i: number) =>
+        JSON.stringify({
+          query:
+            "mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on Order { id status } } }",
+          variables: {
+            input: {
+              customerId: `bench-${i % 500}`,
+              items: [{ productId: ORDER_PRODUCTS[i % ORDER_PRODUCTS.length], quantity: 1 }],
+            },
+          },
+        });
+      const orderVariants = (url: string): Variant[] => [
+        {
+          name: "GraphQL createOrder",
+          options: { url, path: "/graphql", method: "POST", body: graphqlOrder },
+        },
+        {
+          name: "POST /orders",
+          options: { url, path: "/orders", method: "POST", body: orderBody },
+        },
+        {
+          name: "raw baseline",
+          options: { url: rawUrl, path: "/orders", method: "POST", body: rawOrderBody },
+        },
+      ];
+      const orders: Record<string, Row[]> = {};
+      for (const connections of [1, 8, 32]) {
+        log(`### ${connections} concurrent clients (payment provider 0 s)`);
+        const rows = await compare(orderVariants(shopUrl), connections, 3);
+        table(rows, "raw baseline");
+        orders[`c${connections}`] = rows;
+      }
+      // The invariant: no product below zero, and what was sold is what left stock.
+      const { Items = [] } = await local.document.send(
+        new ScanCommand({ TableName: shop.provisioned.tableNames.products }),
       );
-      oldTest[name] = { ...result, success: ok / Math.max(1, result.requests) };
+      const negative = Items.filter((p) => Number(p.stock) < 0).length;
+      log(
+        `Stock invariant after the runs: ${negative === 0 ? "no product below zero" : `${negative} products below zero`}.`,
+      );
+      log();
+
+      await stopChild(shopServer);
+      shopServer = await startShop(6000);
+      children.push(shopServer);
+      log("### 8 concurrent clients, payment provider at 6 s");
+      const slow = await compare(orderVariants(shopUrl).slice(0, 1), 8, 3);
+      table(slow);
+      const fast = orders.c8?.[0];
+      const ratio = fast ? slow[0]!.p99.median / fast.p99.median : Number.NaN;
+      log(`p99(6 s) / p99(0 s), GraphQL createOrder at 8 clients: **${round(ratio, 2)}**`);
+      log();
+      report.scenarios.createOrder = {
+        ...orders,
+        payment6s: slow,
+        p99Ratio6sTo0s: ratio,
+        negativeStock: negative,
+      };
     }
-    log();
-    report.scenarios.oldLoadTest = oldTest;
+    if (runs("old-load-test")) {
+      // 6. The old system's load test.
+      log(
+        "## 6. The old system's load test (100 requests per endpoint; 10 workers for reads, 5 for orders)",
+      );
+      log();
+      log("| endpoint | success | p50 ms | p90 ms | p99 ms |");
+      log("|---|---|---|---|---|");
+      const oldTest: Record<string, unknown> = {};
+      for (const [name, options, connections] of [
+        ["GET /products", { url: shopUrl, path: "/products" }, 10],
+        ["GET /products/{id}", { url: shopUrl, path: "/products/prod-0003" }, 10],
+        ["GET /orders?customer_id=", { url: shopUrl, path: "/orders?customer_id=bench-1" }, 10],
+        [
+          "POST /orders",
+          { url: shopUrl, path: "/orders", method: "POST" as const, body: orderBody },
+          5,
+        ],
+      ] as const) {
+        const result = await load({ ...options, connections, amount: 100 });
+        const ok = result.requests - result.errors - result.non2xx;
+        log(
+          `| ${name} | ${ok}/${result.requests} (${round((100 * ok) / Math.max(1, result.requests), 1)}%) | ${result.p50} | ${result.p90} | ${result.p99} |`,
+        );
+        oldTest[name] = { ...result, success: ok / Math.max(1, result.requests) };
+      }
+      log();
+      report.scenarios.oldLoadTest = oldTest;
+    }
     for (const child of children.splice(1)) await stopChild(child);
 
-    // 2. The GraphQL layer alone.
-    log("## 2. The GraphQL layer alone (in-process, stubbed data, CPU µs per invocation)");
-    log();
-    report.scenarios.graphqlLayer = await graphqlLayer(loadApiConfig(apiEnv));
-
-    // 4. The pipeline.
-    log(
-      "## 4. The pipeline: createOrder to CONFIRMED and to the email (100 orders, 4 clients, provider 0 s)",
-    );
-    log();
-    const output = execFileSync(
-      process.execPath,
-      [
-        "--disable-warning=ExperimentalWarning",
-        "--import",
-        "tsx",
-        "bench/pipeline-latency.ts",
-        "100",
-        "4",
-      ],
-      { encoding: "utf8" },
-    );
-    const pipeline = JSON.parse(output.split("PIPELINE_JSON ")[1] ?? "{}") as {
-      rows: { name: string; p50: number; p99: number }[];
-    };
-    log("| path | p50 ms | p99 ms |");
-    log("|---|---|---|");
-    for (const row of pipeline.rows ?? []) log(`| ${row.name} | ${row.p50} | ${row.p99} |`);
-    log();
-    report.scenarios.pipeline = pipeline;
-
-    // 5. Cold start and bundles.
-    log("## 5. Cold start and bundle sizes");
-    log();
-    report.scenarios.coldStart = coldStart();
+    if (runs("graphql-layer")) {
+      // 2. The GraphQL layer alone.
+      log("## 2. The GraphQL layer alone (in-process, stubbed data, CPU µs per invocation)");
+      log();
+      report.scenarios.graphqlLayer = await graphqlLayer(loadApiConfig(apiEnv));
+    }
+    if (runs("pipeline")) {
+      // 4. The pipeline.
+      log(
+        "## 4. The pipeline: createOrder to CONFIRMED and to the email (100 orders, 4 clients, provider 0 s)",
+      );
+      log();
+      const output = execFileSync(
+        process.execPath,
+        [
+          "--disable-warning=ExperimentalWarning",
+          "--import",
+          "tsx",
+          "bench/pipeline-latency.ts",
+          "100",
+          "4",
+        ],
+        { encoding: "utf8" },
+      );
+      const pipeline = JSON.parse(output.split("PIPELINE_JSON ")[1] ?? "{}") as {
+        rows: { name: string; p50: number; p99: number }[];
+      };
+      log("| path | p50 ms | p99 ms |");
+      log("|---|---|---|");
+      for (const row of pipeline.rows ?? []) log(`| ${row.name} | ${row.p50} | ${row.p99} |`);
+      log();
+      report.scenarios.pipeline = pipeline;
+    }
+    if (runs("cold-start")) {
+      // 5. Cold start and bundles.
+      log("## 5. Cold start and bundle sizes");
+      log();
+      report.scenarios.coldStart = coldStart();
+    }
     local.destroy();
   } finally {
     for (const child of children.reverse()) await stopChild(child);
+    before?.remove();
   }
-  writeFileSync("bench/results/report.md", `${markdown.join("\n")}\n`);
-  writeFileSync("bench/results/report.json", `${JSON.stringify(report, null, 2)}\n`);
-  console.log("Written: bench/results/report.md and report.json");
+  const suffix = chosen.length ? `-${chosen.join("-")}` : "";
+  writeFileSync(`bench/results/report${suffix}.md`, `${markdown.join("\n")}\n`);
+  writeFileSync(`bench/results/report${suffix}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`Written: bench/results/report${suffix}.md and report${suffix}.json`);
 }
 
 /** Scenario 2: CPU per invocation of the api handler on stubbed data, lean and with Apollo's defaults, against a plain handler. */

@@ -17,6 +17,7 @@ export async function startChild(
   module: string,
   env: Record<string, string>,
   core?: number,
+  cwd?: string,
 ): Promise<{ child: ChildProcess; first: unknown }> {
   const node = [
     process.execPath,
@@ -30,6 +31,7 @@ export async function startChild(
   const child = spawn(command as string, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
+    ...(cwd ? { cwd } : {}),
   });
   const [first] = (await Promise.race([
     once(child, "message"),

@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { GetCommand, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { createApiClients, loadApiConfig } from "../../api/api-config";
 import { answerCpu } from "./cpu";
 
@@ -57,6 +57,20 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
       new GetCommand({ TableName: products, Key: { productId: url.slice(10) } }),
     );
     return Item ? send(response, 200, Item) : send(response, 404, { error: "Product not found" });
+  }
+  if (request.method === "GET" && url.startsWith("/orders?customer_id=")) {
+    // A customer's 100 most recent orders, as GET /orders reads them.
+    const { Items = [] } = await dynamodb.send(
+      new QueryCommand({
+        TableName: config.tables.orders,
+        IndexName: "byCustomer",
+        KeyConditionExpression: "customerId = :c",
+        ExpressionAttributeValues: { ":c": decodeURIComponent(url.slice(20)) },
+        ScanIndexForward: false,
+        Limit: 100,
+      }),
+    );
+    return send(response, 200, { orders: Items, count: Items.length });
   }
   if (request.method === "POST" && url === "/graphql") {
     // The same read as the GraphQL products query (first 20), without GraphQL.
