@@ -6,6 +6,9 @@ import type { Page } from "../core/shared/page";
  * that the key has exactly the expected string attributes, so a forged cursor is a clear
  * client error rather than a DynamoDB validation failure.
  */
+/** No key this service writes is longer; a longer one in a cursor was not issued here. */
+const MAX_KEY_LENGTH = 1024;
+
 export function encodeCursor(key: Record<string, string>): string {
   return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
 }
@@ -23,7 +26,13 @@ export function decodeCursor(cursor: string, keyNames: readonly string[]): Recor
   const entries = Object.entries(parsed);
   const valid =
     entries.length === keyNames.length &&
-    entries.every(([name, value]) => keyNames.includes(name) && typeof value === "string" && value);
+    entries.every(
+      ([name, value]) =>
+        keyNames.includes(name) &&
+        typeof value === "string" &&
+        value.length > 0 &&
+        value.length <= MAX_KEY_LENGTH,
+    );
   if (!valid) throw new InvalidCursorError();
   return Object.fromEntries(entries) as Record<string, string>;
 }

@@ -94,4 +94,8 @@ export const RESOURCE_ENV = {
   analyticsTable: "ANALYTICS_TABLE_NAME",
   mailOutboxTable: "MAIL_OUTBOX_TABLE_NAME",
   eventLogTable: "EVENT_LOG_TABLE_NAME",
+  /** The identity provider: who issues the tokens, for which client, and where its keys are. */
+  authIssuer: "AUTH_ISSUER",
+  authAudience: "AUTH_AUDIENCE",
+  authJwksUrl: "AUTH_JWKS_URL",
 } as const;

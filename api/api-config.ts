@@ -11,6 +11,25 @@ export function loadApiConfig(env: Environment) {
       /** The GraphiQL playground at GET /graphql: on locally, off in production unless asked. */
       playground:
         vars.oneOf("PLAYGROUND", ["on", "off"], environment === "local" ? "on" : "off") === "on",
+      /** A token the playground's headers tab starts with (the local runtime mints one). */
+      playgroundToken: vars.text("PLAYGROUND_TOKEN", ""),
+      /**
+       * The old REST clients sent no token. With this switch on (a migration window), the REST
+       * order routes still take their unauthenticated requests, as the customer they name.
+       */
+      legacyOpenRest: vars.oneOf("LEGACY_OPEN_REST", ["true", "false"], "false") === "true",
+      /** Origins browsers may call from: `*` (tokens, not cookies, carry identity) or a list. */
+      allowedOrigins: vars
+        .text("ALLOWED_ORIGINS", "*")
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+      identity: {
+        issuer: vars.resource("authIssuer"),
+        audience: vars.resource("authAudience"),
+        jwksUrl: vars.resource("authJwksUrl"),
+        adminGroup: vars.text("AUTH_ADMIN_GROUP", "admin"),
+      },
       dynamodb: serviceLocation(vars, "DYNAMODB"),
       sns: serviceLocation(vars, "SNS"),
       tables: {

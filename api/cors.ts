@@ -1,15 +1,18 @@
 /**
- * The API's CORS policy, as the old API had it: any origin, the verbs the routes use, and
- * the headers a browser client sends. API Gateway's preflight and the function's own
- * headers are both built from this one declaration.
+ * The API's CORS policy: the verbs the routes use and the headers browser clients send
+ * (Authorization for the token, Apollo's CSRF-prevention header, Idempotency-Key). Which
+ * origins may call is configuration (ALLOWED_ORIGINS; `*` by default, which is safe here
+ * because identity travels in a bearer token a browser never attaches by itself, not in a
+ * cookie). API Gateway's preflight and the function's own headers come from this one
+ * declaration.
  */
 export const CORS_POLICY = {
-  allowOrigins: ["*"],
   allowMethods: ["GET", "POST", "OPTIONS"],
   allowHeaders: [
     "Content-Type",
     "Authorization",
     "Idempotency-Key",
+    "Apollo-Require-Preflight",
     "X-Amz-Date",
     "X-Api-Key",
     "X-Amz-Security-Token",
@@ -17,10 +20,19 @@ export const CORS_POLICY = {
   maxAgeSeconds: 600,
 } as const;
 
-/** The CORS headers of every answer, preflight included. */
-export const CORS_HEADERS: Readonly<Record<string, string>> = {
-  "access-control-allow-origin": CORS_POLICY.allowOrigins.join(","),
-  "access-control-allow-methods": CORS_POLICY.allowMethods.join(","),
-  "access-control-allow-headers": CORS_POLICY.allowHeaders.join(","),
-  "access-control-max-age": String(CORS_POLICY.maxAgeSeconds),
-};
+/** The CORS headers of an answer to a request from `origin`, for the allowed origins. */
+export function corsHeaders(
+  allowedOrigins: readonly string[],
+  origin: string | undefined,
+): Record<string, string> {
+  const common = {
+    "access-control-allow-methods": CORS_POLICY.allowMethods.join(","),
+    "access-control-allow-headers": CORS_POLICY.allowHeaders.join(","),
+    "access-control-max-age": String(CORS_POLICY.maxAgeSeconds),
+  };
+  if (allowedOrigins.includes("*")) return { "access-control-allow-origin": "*", ...common };
+  // A listed origin is echoed; any other gets no CORS grant, and the browser refuses it.
+  return origin && allowedOrigins.includes(origin)
+    ? { "access-control-allow-origin": origin, vary: "Origin", ...common }
+    : { vary: "Origin", ...common };
+}

@@ -8,13 +8,15 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
+import { JwtAuthenticator } from "../adapters/jwt-authenticator";
 import type { Logger } from "../core/shared/ports";
-import { ANONYMOUS } from "../core/shared/viewer";
+import type { Viewer } from "../core/shared/viewer";
 import type { RequestContext, ShopServices } from "../resolvers/context";
 import { errorOutcome } from "../resolvers/outcomes";
 import type { ApiClients, ApiConfig } from "./api-config";
+import { corsHeaders } from "./cors";
 import { createHealthCheck } from "./health";
-import { type HttpResult, json, jsonError, preflight, withCors } from "./http";
+import { graphqlError, type HttpResult, jsonError, preflight } from "./http";
 import { type RestRoute, restRoutes } from "./rest-routes";
 import { type RouteName, routesFor } from "./route-table";
 import { createRouter } from "./router";
@@ -32,6 +34,8 @@ export interface ApiDependencies {
   readonly logger: Logger;
   /** The services behind the routes; built from the clients when not given (benchmarks stub them). */
   readonly services?: ShopServices;
+  /** Tells who calls from the Authorization header; the JWT verifier when not given. */
+  readonly authenticate?: (authorization: string | undefined) => Promise<Viewer>;
   /** Keep Apollo's default per-field plugins (cache control), to measure what leaving them off saves. */
   readonly apolloDefaults?: boolean;
 }
@@ -39,31 +43,38 @@ export interface ApiDependencies {
 type RouteHandler = (
   event: APIGatewayProxyEventV2,
   params: Readonly<Record<string, string>>,
+  context: RequestContext,
   lambdaContext: Context,
 ) => Promise<HttpResult>;
+
+/** The largest request body taken (API Gateway's own limit is 10 MB); larger is 413. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 const requestHandler = handlers.createAPIGatewayProxyEventV2RequestHandler();
 
 /**
- * The api Lambda: one router over the route table. `/graphql` goes to Apollo Server, the
- * REST routes straight to the core services, and every request runs with a context of its
- * own (who calls, its request id) around the container's services, built once.
+ * The api Lambda: one router over the route table. Every request is bounded (body size),
+ * its caller identified from the bearer token, and then run with a context of its own
+ * (who calls, its request id) around the container's services, built once: `/graphql` by
+ * Apollo Server, the REST routes by the core services directly.
  */
 export function createApiHandler({
   config,
   clients,
   logger,
   services: given,
+  authenticate,
   apolloDefaults,
 }: ApiDependencies): ApiHandler {
   const services = given ?? createServices(config, clients, logger);
-  const contextFor = (event: APIGatewayProxyEventV2): RequestContext => ({
-    requestId: event.requestContext.requestId,
-    viewer: ANONYMOUS,
-    environment: config.environment,
-    services,
-    logger,
-  });
+  const verifier =
+    authenticate ??
+    (() => {
+      // Built once: its cache of the issuer's keys lives as long as the container.
+      const jwt = new JwtAuthenticator(config.identity);
+      return (header: string | undefined) => jwt.viewerFor(header);
+    })();
+  const contexts = new WeakMap<APIGatewayProxyEventV2, RequestContext>();
 
   const server = createGraphQLServer({
     environment: config.environment,
@@ -75,38 +86,43 @@ export function createApiHandler({
     server,
     {
       ...requestHandler,
-      // Reached when the body is not JSON, or when building the context throws.
+      // Reached when the body is not JSON.
       toErrorResult: (error) => {
         if (error instanceof SyntaxError) {
-          return json(400, {
-            errors: [
-              {
-                message: `Request body is not valid JSON: ${error.message}`,
-                extensions: { code: "BAD_REQUEST" },
-              },
-            ],
-          });
+          return graphqlError(
+            400,
+            `Request body is not valid JSON: ${error.message}`,
+            "BAD_REQUEST",
+          );
         }
         logger.error("request failed before reaching GraphQL", { error: String(error) });
-        return jsonError(500, "Internal server error");
+        return graphqlError(500, "Internal server error", "INTERNAL_SERVER_ERROR");
       },
     },
-    { context: async ({ event }) => contextFor(event) },
+    {
+      context: async ({ event }) => {
+        const context = contexts.get(event);
+        if (!context) throw new Error("no request context for this event");
+        return context;
+      },
+    },
   );
 
   // The playground's module (documents, page, assets) loads on its first request only.
   let playground: Promise<(event: APIGatewayProxyEventV2) => HttpResult | undefined> | undefined;
   const playgroundPage = async (event: APIGatewayProxyEventV2) => {
     if (!config.playground) return undefined;
-    playground ??= import("./playground").then((module) => module.createPlayground());
+    playground ??= import("./playground").then((module) =>
+      module.createPlayground({ token: config.playgroundToken }),
+    );
     return (await playground)(event);
   };
 
   const rest =
     (route: RestRoute): RouteHandler =>
-    async (event, params) => {
+    async (event, params, context) => {
       try {
-        return await route({ event, params, context: contextFor(event) });
+        return await route({ event, params, context, legacyOpenRest: config.legacyOpenRest });
       } catch (error) {
         const expected = errorOutcome(error);
         if (expected) return jsonError(expected.httpStatus, expected.message);
@@ -116,9 +132,12 @@ export function createApiHandler({
     };
   const checkHealth = createHealthCheck(config, clients);
   const routeHandlers: Record<RouteName, RouteHandler> = {
-    graphql: async (event, _params, lambdaContext) =>
-      (await playgroundPage(event)) ??
-      ((await graphql(event, lambdaContext, () => {})) as HttpResult),
+    graphql: async (event, _params, context, lambdaContext) => {
+      const page = await playgroundPage(event);
+      if (page) return page;
+      contexts.set(event, context);
+      return (await graphql(event, lambdaContext, () => {})) as HttpResult;
+    },
     playgroundAsset: async (event) => (await playgroundPage(event)) ?? jsonError(404, "Not found"),
     listProducts: rest(restRoutes.listProducts),
     getProduct: rest(restRoutes.getProduct),
@@ -129,16 +148,60 @@ export function createApiHandler({
 
   const match = createRouter(routesFor({ playground: config.playground }));
   return async (event, lambdaContext) => {
+    const cors = corsHeaders(config.allowedOrigins, event.headers?.origin);
+    const answer = (result: HttpResult): HttpResult => ({
+      ...result,
+      headers: { ...result.headers, ...cors },
+    });
     const method = event.requestContext.http.method;
-    if (method === "OPTIONS") return preflight();
+    if (method === "OPTIONS") return answer(preflight());
     const found = match(method, event.rawPath);
-    switch (found.kind) {
-      case "notFound":
-        return jsonError(404, "Not found");
-      case "methodNotAllowed":
-        return jsonError(405, "Method not allowed", { allow: found.allow.join(", ") });
-      case "found":
-        return withCors(await routeHandlers[found.route.name](event, found.params, lambdaContext));
+    if (found.kind === "notFound") return answer(jsonError(404, "Not found"));
+    if (found.kind === "methodNotAllowed") {
+      return answer(jsonError(405, "Method not allowed", { allow: found.allow.join(", ") }));
     }
+    // GraphQL clients read `errors`; the old REST clients read `error`.
+    const refuse = (status: number, message: string, code: string) =>
+      answer(
+        found.route.name === "graphql"
+          ? graphqlError(status, message, code)
+          : jsonError(status, message),
+      );
+    if (bodyBytes(event) > MAX_BODY_BYTES) {
+      return refuse(
+        413,
+        `the request body must be at most ${MAX_BODY_BYTES} bytes`,
+        "PAYLOAD_TOO_LARGE",
+      );
+    }
+    let viewer: Viewer;
+    try {
+      viewer = await verifier(event.headers?.authorization);
+    } catch (error) {
+      const expected = errorOutcome(error);
+      if (!expected) throw error;
+      if (expected.httpStatus >= 500) {
+        logger.error("could not identify the caller", { error: String(error) });
+      }
+      return refuse(expected.httpStatus, expected.message, expected.code);
+    }
+    const context: RequestContext = {
+      requestId: event.requestContext.requestId,
+      viewer,
+      environment: config.environment,
+      services,
+      logger,
+    };
+    return answer(
+      await routeHandlers[found.route.name](event, found.params, context, lambdaContext),
+    );
   };
+}
+
+/** The size of the body as sent, before any decoding. */
+function bodyBytes(event: APIGatewayProxyEventV2): number {
+  if (!event.body) return 0;
+  return event.isBase64Encoded
+    ? Math.floor((event.body.length * 3) / 4)
+    : Buffer.byteLength(event.body, "utf8");
 }

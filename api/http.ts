@@ -1,5 +1,4 @@
 import type { APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { CORS_HEADERS } from "./cors";
 
 export type HttpResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
@@ -10,7 +9,7 @@ export function json(
 ): HttpResult {
   return {
     statusCode,
-    headers: { "content-type": "application/json", ...CORS_HEADERS, ...headers },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   };
 }
@@ -20,11 +19,11 @@ export function jsonError(statusCode: number, message: string, headers?: Record<
   return json(statusCode, { error: message }, headers);
 }
 
-export function preflight(): HttpResult {
-  return { statusCode: 204, headers: { ...CORS_HEADERS }, body: "" };
+/** A GraphQL error answer: `{"errors": [{message, extensions: {code}}]}`. */
+export function graphqlError(statusCode: number, message: string, code: string): HttpResult {
+  return json(statusCode, { errors: [{ message, extensions: { code } }] });
 }
 
-/** The answer with the CORS headers on it, whoever built it. */
-export function withCors(result: HttpResult): HttpResult {
-  return { ...result, headers: { ...result.headers, ...CORS_HEADERS } };
+export function preflight(): HttpResult {
+  return { statusCode: 204, headers: {}, body: "" };
 }

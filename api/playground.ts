@@ -27,7 +27,7 @@ const exampleTabs = (today: string) => [
   {
     query: pretty(PlaceOrderDocument.toString()),
     variables: JSON.stringify(
-      { input: { customerId: "playground", items: [{ productId: "prod-0001", quantity: 1 }] } },
+      { input: { items: [{ productId: "prod-0001", quantity: 1 }] } },
       null,
       2,
     ),
@@ -37,7 +37,7 @@ const exampleTabs = (today: string) => [
     variables: JSON.stringify({ id: "paste an order id" }, null, 2),
   },
   {
-    query: pretty(DailySalesDocument.toString()),
+    query: `# Admins only: paste a token from \`npm run -s token -- --admin\` into Headers.\n${pretty(DailySalesDocument.toString())}`,
     variables: JSON.stringify({ day: today }, null, 2),
   },
 ];
@@ -61,12 +61,26 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-const startScript = (today: string) => `(() => {
-  const tabs = ${JSON.stringify(exampleTabs(today))};
-  const fetcher = async (params) => {
+/**
+ * The headers tab the playground opens with: a bearer token when the runtime gave one (the
+ * local runtime mints a customer's), otherwise none, so the catalog still answers.
+ */
+const startHeaders = (token: string) =>
+  token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : "{}";
+
+const startScript = (today: string, token: string) => `(() => {
+  const tabs = ${JSON.stringify(exampleTabs(today))}.map((tab) => ({
+    ...tab,
+    headers: ${JSON.stringify(startHeaders(token))},
+  }));
+  const fetcher = async (params, options) => {
     const response = await fetch(${JSON.stringify("/graphql")}, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
+      headers: {
+        ...(options && options.headers),
+        "content-type": "application/json",
+        accept: "application/json",
+      },
       body: JSON.stringify(params),
     });
     return response.json();
@@ -78,8 +92,10 @@ const startScript = (today: string) => `(() => {
       // The active tab's text comes from these when given; without them it opens empty.
       query: tabs[0].query,
       variables: tabs[0].variables,
+      headers: tabs[0].headers,
       defaultEditorToolsVisibility: "variables",
-      isHeadersEditorEnabled: false,
+      isHeadersEditorEnabled: true,
+      shouldPersistHeaders: false,
     }),
   );
 })();
@@ -105,7 +121,7 @@ function locateAssets(): (name: AssetName) => string {
 }
 
 /** Serves the playground page and its assets; undefined for every other request. */
-export function createPlayground() {
+export function createPlayground(options: { readonly token?: string } = {}) {
   let pathOf: ((name: AssetName) => string) | undefined;
   const cache = new Map<AssetName, string>();
   const asset = (name: AssetName): string => {
@@ -135,7 +151,7 @@ export function createPlayground() {
     const name = path.slice(ASSET_PREFIX.length);
     if (name === "playground.js")
       return respond(
-        startScript(new Date().toISOString().slice(0, 10)),
+        startScript(new Date().toISOString().slice(0, 10), options.token ?? ""),
         "application/javascript",
         "no-cache",
       );

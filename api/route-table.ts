@@ -6,25 +6,35 @@
 
 export type HttpMethod = "GET" | "POST";
 
+/**
+ * Who a route serves. `anyone`: anonymous callers by design (the catalog, health, and
+ * `/graphql`, whose anonymous catalog reads and signed-in order operations share one
+ * route), so the function verifies tokens itself. `callers`: only signed-in callers, so in
+ * the cloud API Gateway's JWT authorizer also turns away a request without a valid token
+ * before it reaches the function (unless the legacy switch reopens the old REST contract).
+ */
+export type RouteAudience = "anyone" | "callers";
+
 export interface ApiRoute {
   readonly name: string;
   readonly method: HttpMethod;
   readonly path: string;
+  readonly audience: RouteAudience;
 }
 
 export const API_ROUTES = [
-  { name: "graphql", method: "POST", path: "/graphql" },
-  { name: "graphql", method: "GET", path: "/graphql" },
-  { name: "listProducts", method: "GET", path: "/products" },
-  { name: "getProduct", method: "GET", path: "/products/{id}" },
-  { name: "placeOrder", method: "POST", path: "/orders" },
-  { name: "listOrders", method: "GET", path: "/orders" },
-  { name: "health", method: "GET", path: "/health" },
+  { name: "graphql", method: "POST", path: "/graphql", audience: "anyone" },
+  { name: "graphql", method: "GET", path: "/graphql", audience: "anyone" },
+  { name: "listProducts", method: "GET", path: "/products", audience: "anyone" },
+  { name: "getProduct", method: "GET", path: "/products/{id}", audience: "anyone" },
+  { name: "placeOrder", method: "POST", path: "/orders", audience: "callers" },
+  { name: "listOrders", method: "GET", path: "/orders", audience: "callers" },
+  { name: "health", method: "GET", path: "/health", audience: "anyone" },
 ] as const satisfies readonly ApiRoute[];
 
 /** The playground's static files; routed only where the playground is on. */
 export const PLAYGROUND_ROUTES = [
-  { name: "playgroundAsset", method: "GET", path: "/graphql/assets/{file}" },
+  { name: "playgroundAsset", method: "GET", path: "/graphql/assets/{file}", audience: "anyone" },
 ] as const satisfies readonly ApiRoute[];
 
 export type ShopRoute = (typeof API_ROUTES)[number] | (typeof PLAYGROUND_ROUTES)[number];

@@ -12,6 +12,7 @@ import { typeDefs } from "../generated/type-defs";
 import { resolvers } from "../resolvers";
 import type { RequestContext } from "../resolvers/context";
 import { errorOutcome } from "../resolvers/outcomes";
+import { costLimitPlugin, limitRules, REQUEST_LIMITS } from "./request-limits";
 
 export interface GraphQLServerOptions {
   /** In production, unexpected errors are masked. */
@@ -35,7 +36,12 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
     resolvers,
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
+    // "Did you mean ...?" would hand out the schema that introspection keeps to itself.
+    hideSchemaDetailsFromClientErrors: options.environment === "production",
+    parseOptions: { maxTokens: REQUEST_LIMITS.maxTokens },
+    validationRules: limitRules,
     plugins: [
+      costLimitPlugin,
       ...(options.apolloDefaults ? [] : [ApolloServerPluginCacheControlDisabled()]),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),

@@ -2,7 +2,10 @@
  * Places an order against the shop and follows it until it settles, printing each status.
  *
  *   npm start            # in one terminal
- *   npm run example      # in another (SHOP_GRAPHQL_URL overrides http://127.0.0.1:4000/graphql)
+ *   npm run example      # in another
+ *
+ * It calls the API on PORT (4000), or SHOP_GRAPHQL_URL, as a customer with a token from
+ * the local issuer (or SHOP_TOKEN).
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -10,11 +13,13 @@ import {
   PlaceOrderDocument,
   ProductsDocument,
 } from "../generated/client/graphql";
+import { bearerFor, graphqlUrl } from "./local-token";
 import { ShopClient } from "./shop-client";
 
 export interface ExampleOptions {
   readonly url: string;
-  readonly customerId?: string;
+  /** The customer's Authorization header. */
+  readonly headers: { readonly authorization: string };
   readonly timeoutMs?: number;
   readonly log?: (line: string) => void;
 }
@@ -22,7 +27,7 @@ export interface ExampleOptions {
 /** Runs the example; returns the order's final status. */
 export async function runExample(options: ExampleOptions): Promise<string> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const client = new ShopClient(options.url);
+  const client = new ShopClient(options.url, options.headers);
 
   const { products } = await client.execute(ProductsDocument, { first: 20 });
   const product = products.edges.map((e) => e.node).find((p) => p.stock > 0);
@@ -31,7 +36,6 @@ export async function runExample(options: ExampleOptions): Promise<string> {
 
   const { createOrder } = await client.execute(PlaceOrderDocument, {
     input: {
-      customerId: options.customerId ?? "example-customer",
       items: [{ productId: product.id, quantity: 1 }],
       // A retry of this request (after a timeout, say) would return the same order.
       idempotencyKey: randomUUID(),
@@ -66,10 +70,10 @@ export async function runExample(options: ExampleOptions): Promise<string> {
 const invokedDirectly =
   process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (invokedDirectly) {
-  runExample({ url: process.env.SHOP_GRAPHQL_URL ?? "http://127.0.0.1:4000/graphql" }).catch(
-    (error: unknown) => {
+  bearerFor({ customer: "example-customer" })
+    .then((headers) => runExample({ url: graphqlUrl(), headers }))
+    .catch((error: unknown) => {
       console.error(`example failed: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
-    },
-  );
+    });
 }

@@ -18,7 +18,9 @@ import { GraphQLRequestError, ShopClient } from "./shop-client";
 let shop: TestShop;
 let server: Server;
 let consumers: Poller;
+/** A customer's client, and an admin's. */
 let client: ShopClient;
+let admin: ShopClient;
 let url: string;
 
 beforeAll(async () => {
@@ -26,7 +28,8 @@ beforeAll(async () => {
   server = createHttpBridge(shop.api(), shop.logger);
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  client = new ShopClient(url);
+  client = new ShopClient(url, await shop.authorization({ customer: "typed" }));
+  admin = new ShopClient(url, await shop.authorization({ admin: "typed-admin" }));
   consumers = await runConsumers(shop, ["fraud"], {
     env: { PAYMENT_LATENCY_MS: "0" },
   });
@@ -47,7 +50,7 @@ describe("the typed client", () => {
     });
 
     const { createOrder } = await client.execute(PlaceOrderDocument, {
-      input: { customerId: "typed", items: [{ productId: "prod-0021", quantity: 2 }] },
+      input: { items: [{ productId: "prod-0021", quantity: 2 }] },
     });
     if (createOrder.__typename !== "Order") throw new Error(createOrder.message);
     expect(createOrder).toMatchObject({
@@ -56,15 +59,13 @@ describe("the typed client", () => {
       total: { formatted: "$178.00" },
     });
 
-    const { customerOrders } = await client.execute(CustomerOrdersDocument, {
-      customerId: "typed",
-    });
+    const { customerOrders } = await client.execute(CustomerOrdersDocument, {});
     expect(customerOrders.edges.map((e) => e.node.id)).toEqual([createOrder.id]);
   });
 
   it("answers business failures as typed data", async () => {
     const { createOrder } = await client.execute(PlaceOrderDocument, {
-      input: { customerId: "typed", items: [{ productId: "prod-0050", quantity: 1 }] },
+      input: { items: [{ productId: "prod-0050", quantity: 1 }] },
     });
     expect(createOrder).toMatchObject({
       __typename: "InsufficientStock",
@@ -74,11 +75,11 @@ describe("the typed client", () => {
   });
 
   it("runs the admin operations", async () => {
-    const { createOrder } = await client.execute(PlaceOrderDocument, {
+    const { createOrder } = await admin.execute(PlaceOrderDocument, {
       input: { customerId: "admin-flow", items: [{ productId: "prod-0022", quantity: 1 }] },
     });
     if (createOrder.__typename !== "Order") throw new Error(createOrder.message);
-    const ship = () => client.execute(ShipOrderDocument, { orderId: createOrder.id });
+    const ship = () => admin.execute(ShipOrderDocument, { orderId: createOrder.id });
     const shipped = await eventually(ship, (r) => r.shipOrder.__typename === "Order", {
       what: "a shippable order",
     });
@@ -101,7 +102,7 @@ describe("npm run example", () => {
     const lines: string[] = [];
     const status = await runExample({
       url,
-      customerId: "example-test",
+      headers: await shop.authorization({ customer: "example-test" }),
       log: (line) => lines.push(line),
     });
     expect(status).toBe("CONFIRMED");

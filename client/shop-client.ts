@@ -11,8 +11,9 @@ export class GraphQLRequestError extends Error {
   }
 }
 
+/** Variables are required when the operation has a required one, and optional otherwise. */
 type VariablesOf<TVariables> =
-  TVariables extends Record<string, never> ? [] : [variables: TVariables];
+  Record<string, never> extends TVariables ? [variables?: TVariables] : [variables: TVariables];
 
 /**
  * A typed GraphQL client for the shop: pass a document generated from `client/*.graphql`

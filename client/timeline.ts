@@ -1,9 +1,13 @@
 /**
  * Prints what happened to one order across the system, from the running local stack.
  *
- *   npm run timeline -- <orderId>     (SHOP_GRAPHQL_URL overrides http://127.0.0.1:4000/graphql)
+ *   npm run timeline -- <orderId>
+ *
+ * It calls the API on PORT (4000), or SHOP_GRAPHQL_URL, as an admin with a token from the
+ * local issuer (or SHOP_TOKEN).
  */
 import { OrderTimelineDocument } from "../generated/client/graphql";
+import { bearerFor, graphqlUrl } from "./local-token";
 import { ShopClient } from "./shop-client";
 
 const orderId = process.argv[2];
@@ -11,9 +15,10 @@ if (!orderId) {
   console.error("usage: npm run timeline -- <orderId>");
   process.exit(1);
 }
-const client = new ShopClient(process.env.SHOP_GRAPHQL_URL ?? "http://127.0.0.1:4000/graphql");
-client
-  .execute(OrderTimelineDocument, { orderId })
+bearerFor({ admin: "timeline" })
+  .then((headers) =>
+    new ShopClient(graphqlUrl(), headers).execute(OrderTimelineDocument, { orderId }),
+  )
   .then(({ orderTimeline }) => {
     if (!orderTimeline) {
       console.error(`no order ${orderId}`);

@@ -9,7 +9,13 @@ import {
   runConsumers,
   sendToQueue,
 } from "../test/support/consumer-harness";
-import { aProduct, createTestShop, eventually, type TestShop } from "../test/support/test-shop";
+import {
+  aProduct,
+  asAdmin,
+  createTestShop,
+  eventually,
+  type TestShop,
+} from "../test/support/test-shop";
 
 let shop: TestShop;
 let orders: OrderService;
@@ -34,14 +40,14 @@ afterAll(async () => {
 });
 
 async function place(customerId: string, productId: string, quantity = 1): Promise<Order> {
-  const result = await orders.placeOrder({ customerId, items: [{ productId, quantity }] });
+  const result = await orders.placeOrder(asAdmin, { customerId, items: [{ productId, quantity }] });
   if (result.kind !== "placed") throw new Error(JSON.stringify(result));
   return result.order;
 }
 
 async function decided(orderId: string) {
   return eventually(
-    () => orders.getOrder(orderId),
+    () => orders.getOrder(asAdmin, orderId),
     (o) => o?.status !== "PENDING",
     { what: `a decision on ${orderId}` },
   );
@@ -71,7 +77,7 @@ describe("the fraud consumer", () => {
       paymentAuthorizationId: expect.stringMatching(/^auth_/),
     });
     // created (1), assessed (2), confirmed (3): the duplicate changed nothing.
-    expect((await orders.getOrder(order.orderId))?.version).toBe(3);
+    expect((await orders.getOrder(asAdmin, order.orderId))?.version).toBe(3);
     expect(await queueDepth(shop, queue().deadLetterUrl)).toBe(0);
     await consumer.stop();
   });
@@ -123,7 +129,7 @@ describe("the fraud consumer", () => {
     );
     // Three receives of two 150 ms attempts each: nowhere near the provider's 60 s.
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect((await orders.getOrder(order.orderId))?.status).toBe("PENDING");
+    expect((await orders.getOrder(asAdmin, order.orderId))?.status).toBe("PENDING");
     await consumer.stop();
   });
 

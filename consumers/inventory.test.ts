@@ -13,7 +13,13 @@ import {
   sendToQueue,
   statusChangedEvent,
 } from "../test/support/consumer-harness";
-import { aProduct, createTestShop, eventually, type TestShop } from "../test/support/test-shop";
+import {
+  aProduct,
+  asAdmin,
+  createTestShop,
+  eventually,
+  type TestShop,
+} from "../test/support/test-shop";
 
 let shop: TestShop;
 let consumers: Poller;
@@ -42,7 +48,7 @@ afterAll(async () => {
 });
 
 async function place(productId: string, quantity: number): Promise<Order> {
-  const result = await orders.placeOrder({
+  const result = await orders.placeOrder(asAdmin, {
     customerId: "stock-keeper",
     items: [{ productId, quantity }],
   });
@@ -56,7 +62,7 @@ describe("the inventory consumer", () => {
   it("returns a cancelled order's units exactly once, however often the event arrives", async () => {
     const order = await place("chair", 4);
     expect(await shop.stockOf("chair")).toBe(26);
-    await lifecycle.cancelOrder(order.orderId, "test");
+    await lifecycle.cancelOrder(asAdmin, order.orderId, "test");
     const cancelled = statusChangedEvent("order_cancelled", order, "PENDING", "CANCELLED");
     await sendToQueue(shop, queue().url, [cancelled, cancelled]);
     await sendToQueue(shop, queue().url, [
@@ -72,7 +78,7 @@ describe("the inventory consumer", () => {
       (depth) => depth === 0,
     );
     expect(await shop.stockOf("chair")).toBe(30);
-    expect((await orders.getOrder(order.orderId))?.stockReleased).toBe(true);
+    expect((await orders.getOrder(asAdmin, order.orderId))?.stockReleased).toBe(true);
   });
 
   it("returns a rejected order's units", async () => {
@@ -98,7 +104,7 @@ describe("the inventory consumer", () => {
       (depth) => depth === 0,
     );
     expect(await shop.stockOf("desk")).toBe(28);
-    expect((await orders.getOrder(order.orderId))?.stockReleased).toBeUndefined();
+    expect((await orders.getOrder(asAdmin, order.orderId))?.stockReleased).toBeUndefined();
   });
 
   it("flags a product whose stock falls under the threshold", async () => {
@@ -120,7 +126,7 @@ describe("the inventory consumer", () => {
 
   it("moves a poison record to the DLQ after three receives, and still handles the rest of its batch", async () => {
     const order = await place("chair", 1);
-    await lifecycle.cancelOrder(order.orderId, "test");
+    await lifecycle.cancelOrder(asAdmin, order.orderId, "test");
     await sendToQueue(shop, queue().url, [
       '{"eventType": "order_cancelled"}',
       statusChangedEvent("order_cancelled", order, "PENDING", "CANCELLED"),

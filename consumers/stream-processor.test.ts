@@ -10,6 +10,7 @@ import type { Poller } from "../local/lambda/sqs-poller";
 import { peekBodies, queueDepth, runConsumers } from "../test/support/consumer-harness";
 import {
   aProduct,
+  asAdmin,
   createTestShop,
   eventually,
   type Probe,
@@ -51,7 +52,7 @@ afterAll(async () => {
 });
 
 async function place(customerId: string): Promise<Order> {
-  const result = await orders.placeOrder({
+  const result = await orders.placeOrder(asAdmin, {
     customerId,
     items: [{ productId: "vase", quantity: 1 }],
   });
@@ -63,7 +64,7 @@ describe("the stream processor", () => {
   it("publishes each status change and records the history once, though every batch arrives twice", async () => {
     const order = await place("streamer");
     await lifecycle.changeStatus(order.orderId, "CONFIRMED", "fraud");
-    await lifecycle.shipOrder(order.orderId, "admin");
+    await lifecycle.shipOrder(asAdmin, order.orderId);
 
     const messages = await statusEvents.receive(4, 15_000);
     const events = messages.map((m) => shopEventSchema.parse(JSON.parse(m.Body ?? "")));
@@ -83,9 +84,9 @@ describe("the stream processor", () => {
       { what: "history" },
     );
     expect(entries.map((e) => [e.change, e.actor, e.fromStatus, e.toStatus])).toEqual([
-      ["CREATED", "api", undefined, "PENDING"],
+      ["CREATED", "admin:test", undefined, "PENDING"],
       ["STATUS_CHANGED", "fraud", "PENDING", "CONFIRMED"],
-      ["STATUS_CHANGED", "admin", "CONFIRMED", "SHIPPED"],
+      ["STATUS_CHANGED", "admin:test", "CONFIRMED", "SHIPPED"],
     ]);
     expect(invocations).toBeGreaterThan(0);
   });

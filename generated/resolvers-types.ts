@@ -26,7 +26,11 @@ export type Scalars = {
 export type ChangeOrderStatusResult = InvalidTransition | Order | OrderNotFound;
 
 export type CreateOrderInput = {
-  customerId: Scalars['ID']['input'];
+  /**
+   * Whom the order is for. A customer orders as itself: leave it out, or name yourself (another
+   * customer is FORBIDDEN). An admin names the customer it orders for.
+   */
+  customerId?: InputMaybe<Scalars['ID']['input']>;
   /**
    * Makes the request safe to retry: the same key with the same input returns the same
    * order and reserves nothing more; the same key with another input is
@@ -146,14 +150,18 @@ export type Money = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Cancels a PENDING or CONFIRMED order; its stock goes back shortly after. */
+  /**
+   * Cancels an order; its stock goes back shortly after. An admin cancels any PENDING or
+   * CONFIRMED order; a customer its own, while PENDING. `reason` (at most 500 characters) is
+   * told to the customer.
+   */
   cancelOrder: ChangeOrderStatusResult;
   /**
    * Places an order: prices it, reserves its stock atomically and announces it. Answers
    * at once with the PENDING order; fraud checks and payment follow asynchronously.
    */
   createOrder: CreateOrderResult;
-  /** Ships a CONFIRMED order. */
+  /** Ships a CONFIRMED order. Admins only. */
   shipOrder: ChangeOrderStatusResult;
 };
 
@@ -177,9 +185,12 @@ export type Order = {
   __typename?: 'Order';
   createdAt: Scalars['DateTime']['output'];
   customerId: Scalars['ID']['output'];
-  /** Set once the fraud check has run. */
+  /** Set once the fraud check has run. Shown to admins only; null for customers. */
   fraudAssessment?: Maybe<FraudAssessment>;
-  /** Every change so far, oldest first, as the orders stream recorded it (shortly after each change). */
+  /**
+   * Every change so far, oldest first, as the orders stream recorded it (shortly after each
+   * change). Each order's history is one more database read, and costs accordingly.
+   */
   history: Array<OrderHistoryEntry>;
   id: Scalars['ID']['output'];
   /** Total number of units across all lines. */
@@ -214,7 +225,7 @@ export type OrderEdge = {
 /** One change in an order's life: what changed, who changed it, and when. */
 export type OrderHistoryEntry = {
   __typename?: 'OrderHistoryEntry';
-  /** api, fraud, inventory, customer or admin. */
+  /** Who made the change: customer:<id>, admin:<subject>, fraud, inventory, or the legacy api. */
   actor: Scalars['String']['output'];
   at: Scalars['DateTime']['output'];
   change: OrderChange;
@@ -316,21 +327,27 @@ export type ProductSales = {
 
 export type Query = {
   __typename?: 'Query';
-  /** A customer's orders, newest first. `first` is clamped to 1..100 (default 20). */
+  /**
+   * A customer's orders, newest first. A customer lists its own (leave `customerId` out, or
+   * name yourself); an admin names the customer. `first` is clamped to 1..100 (default 20).
+   */
   customerOrders: OrderConnection;
-  /** Sales counters of a day, YYYY-MM-DD in UTC. */
+  /** Sales counters of a day, YYYY-MM-DD in UTC. Admins only. */
   dailySales: DailySales;
-  /** An order by its id, or null when there is none. */
+  /**
+   * An order by its id, for its customer or an admin; null when there is none, or when it is
+   * someone else's. Needs a signed-in caller.
+   */
   order?: Maybe<Order>;
   /**
    * Everything that happened to an order, oldest first: its changes, each event published
    * and what each consumer did with it (failures that were retried included), and the
-   * emails sent. Null when there is no such order.
+   * emails sent. Null when there is no such order. Admins only.
    */
   orderTimeline?: Maybe<Array<TimelineEntry>>;
   /**
-   * The mail outbox, newest first: one order's messages, or the latest ones. Local mode
-   * only, where the outbox is the mailer; elsewhere it answers FORBIDDEN.
+   * The mail outbox, newest first: one order's messages, or the latest ones. Admins only, and
+   * local mode only, where the outbox is the mailer; elsewhere it answers FORBIDDEN.
    */
   outbox: Array<EmailMessage>;
   /** Always true; lets a client check that the API answers. */
@@ -342,12 +359,14 @@ export type Query = {
    * With `category`, only that category's products, ordered by id.
    */
   products: ProductConnection;
+  /** Who the API takes the caller to be. */
+  viewer: Viewer;
 };
 
 
 export type QueryCustomerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  customerId: Scalars['ID']['input'];
+  customerId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -384,6 +403,12 @@ export type QueryProductsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** What a caller may do: read the catalog; order and follow its own orders; run the shop. */
+export type Role =
+  | 'ADMIN'
+  | 'ANONYMOUS'
+  | 'CUSTOMER';
+
 /** One thing that happened to an order, somewhere in the system. */
 export type TimelineEntry = {
   __typename?: 'TimelineEntry';
@@ -399,6 +424,16 @@ export type TimelineEntry = {
   /** Who acted: api, fraud, inventory, email, analytics, streamProcessor. */
   source: Scalars['String']['output'];
   summary: Scalars['String']['output'];
+};
+
+/** Who is calling, as the API understood the bearer token. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** The customer, for a customer. */
+  customerId?: Maybe<Scalars['ID']['output']>;
+  role: Role;
+  /** The token's subject, for an admin. */
+  subject?: Maybe<Scalars['ID']['output']>;
 };
 
 
@@ -535,8 +570,10 @@ export type ResolversTypes = {
   ProductNotFound: ResolverTypeWrapper<ProductNotFound>;
   ProductSales: ResolverTypeWrapper<ProductSalesModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Role: Role;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TimelineEntry: ResolverTypeWrapper<TimelineEntryModel>;
+  Viewer: ResolverTypeWrapper<Viewer>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -574,7 +611,15 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
   TimelineEntry: TimelineEntryModel;
+  Viewer: Viewer;
 };
+
+export type CostDirectiveArgs = {
+  multipliers?: Maybe<Array<Scalars['String']['input']>>;
+  value?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ChangeOrderStatusResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ChangeOrderStatusResult'] = ResolversParentTypes['ChangeOrderStatusResult']> = {
   __resolveType: TypeResolveFn<'InvalidTransition' | 'Order' | 'OrderNotFound', ParentType, ContextType>;
@@ -755,7 +800,7 @@ export type ProductSalesResolvers<ContextType = RequestContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  customerOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryCustomerOrdersArgs, 'customerId' | 'first'>>;
+  customerOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryCustomerOrdersArgs, 'first'>>;
   dailySales?: Resolver<ResolversTypes['DailySales'], ParentType, ContextType, RequireFields<QueryDailySalesArgs, 'day'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderTimeline?: Resolver<Maybe<Array<ResolversTypes['TimelineEntry']>>, ParentType, ContextType, RequireFields<QueryOrderTimelineArgs, 'orderId'>>;
@@ -763,6 +808,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
 export type TimelineEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TimelineEntry'] = ResolversParentTypes['TimelineEntry']> = {
@@ -771,6 +817,12 @@ export type TimelineEntryResolvers<ContextType = RequestContext, ParentType exte
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = RequestContext> = {
@@ -801,5 +853,9 @@ export type Resolvers<ContextType = RequestContext> = {
   ProductSales?: ProductSalesResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   TimelineEntry?: TimelineEntryResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = RequestContext> = {
+  cost?: CostDirectiveResolver<any, any, ContextType>;
+};

@@ -61,6 +61,8 @@ export interface ShopStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Serve the GraphiQL playground at GET /graphql (off by default). */
   readonly playground?: boolean;
+  /** Origins browsers may call the API from; any (`*`) by default. */
+  readonly allowedOrigins?: readonly string[];
   /** Steady-state requests per second and burst of the API's default stage. */
   readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
@@ -348,7 +350,7 @@ export class ShopStack extends Stack {
       createDefaultStage: false,
       // The same CORS policy as the function's own answers.
       corsPreflight: {
-        allowOrigins: [...CORS_POLICY.allowOrigins],
+        allowOrigins: [...(props.allowedOrigins ?? ["*"])],
         allowMethods: CORS_POLICY.allowMethods.map((method) => CorsHttpMethod[method]),
         allowHeaders: [...CORS_POLICY.allowHeaders],
         maxAge: Duration.seconds(CORS_POLICY.maxAgeSeconds),

@@ -24,6 +24,11 @@ const NAMES: ResourceNames = {
     Object.keys(tables).map((name) => [name, `table-${name}`]),
   ) as ResourceNames["tables"],
   topicArn: "arn:aws:sns:us-east-1:000000000000:order-events",
+  identity: {
+    issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool",
+    audience: "app-client",
+    jwksUrl: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool/.well-known/jwks.json",
+  },
 };
 
 interface LambdaModule {

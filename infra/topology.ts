@@ -186,6 +186,8 @@ export interface AccessSpec {
   readonly topicAttributes?: true;
   /** Sends mail through SES. */
   readonly sendEmail?: true;
+  /** Verifies callers' tokens against the identity provider's published keys. */
+  readonly verifiesTokens?: true;
 }
 
 export interface FunctionSpec {
@@ -233,6 +235,7 @@ export const apiFunction = {
     },
     publish: true,
     topicAttributes: true,
+    verifiesTokens: true,
   },
 } as const satisfies FunctionSpec;
 
@@ -331,6 +334,16 @@ export function filterPolicyFor(eventTypes: readonly EventType[]): Record<string
 export interface ResourceNames {
   readonly tables: Readonly<Record<TableName, string>>;
   readonly topicArn: string;
+  /**
+   * The identity provider: a Cognito user pool and its app client in the cloud, the local
+   * issuer locally. Without it a function that verifies tokens is told nothing, and fails
+   * at start naming what it misses.
+   */
+  readonly identity?: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly jwksUrl: string;
+  };
 }
 
 /**
@@ -347,5 +360,10 @@ export function resourceEnvironment(
     env[tables[table].envVar] = names.tables[table];
   }
   if (access.publish || access.topicAttributes) env[topic.envVar] = names.topicArn;
+  if (access.verifiesTokens && names.identity) {
+    env[RESOURCE_ENV.authIssuer] = names.identity.issuer;
+    env[RESOURCE_ENV.authAudience] = names.identity.audience;
+    env[RESOURCE_ENV.authJwksUrl] = names.identity.jwksUrl;
+  }
   return env;
 }

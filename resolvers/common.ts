@@ -33,5 +33,15 @@ export const commonResolvers: Resolvers = {
   },
   Query: {
     ping: () => true,
+    viewer: (_, __, { viewer }) => {
+      switch (viewer.kind) {
+        case "anonymous":
+          return { role: "ANONYMOUS", customerId: null, subject: null };
+        case "customer":
+          return { role: "CUSTOMER", customerId: viewer.customerId, subject: null };
+        case "admin":
+          return { role: "ADMIN", customerId: null, subject: viewer.subject };
+      }
+    },
   },
 };

@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import { buildTimeline } from "../core/orders/order-timeline";
+import { requireAdmin } from "../core/shared/access";
 import { cents } from "../core/shared/money";
 import { pageRequest } from "../core/shared/page";
 import type { Resolvers } from "../generated/resolvers-types";
@@ -8,7 +9,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export const operationsResolvers: Resolvers = {
   Query: {
-    dailySales: (_, { day }, { services }) => {
+    dailySales: (_, { day }, { services, viewer }) => {
+      requireAdmin(viewer);
       if (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
         throw new GraphQLError("day must be a date such as 2026-11-24", {
           extensions: { code: "BAD_USER_INPUT" },
@@ -16,9 +18,9 @@ export const operationsResolvers: Resolvers = {
       }
       return services.analytics.getDailySales(day);
     },
-    orderTimeline: async (_, { orderId }, { services }) => {
+    orderTimeline: async (_, { orderId }, { services, viewer }) => {
       const { orders, history, eventLog, outbox } = services;
-      const order = await orders.getOrder(orderId);
+      const order = await orders.getOrder(requireAdmin(viewer), orderId);
       if (!order) return null;
       const [changes, handling, emails] = await Promise.all([
         history.list(orderId),
@@ -27,7 +29,8 @@ export const operationsResolvers: Resolvers = {
       ]);
       return buildTimeline(order, changes, handling, emails);
     },
-    outbox: async (_, { orderId, first }, { services: { outbox }, environment }) => {
+    outbox: async (_, { orderId, first }, { services: { outbox }, environment, viewer }) => {
+      requireAdmin(viewer);
       if (environment !== "local") {
         throw new GraphQLError("the outbox is readable in local mode only", {
           extensions: { code: "FORBIDDEN" },

@@ -22,23 +22,21 @@ export function toChangeOrderStatusResult(
     : changeStatusOutcome(result).member;
 }
 
-/** Who the history names for changes made through the API, until callers are identified. */
-const API_ACTOR = "api";
-
 export const orderResolvers: Resolvers = {
   Query: {
-    order: (_, { id }, { services }) => services.orders.getOrder(id).then((o) => o ?? null),
-    customerOrders: (_, { customerId, first, after }, { services }) =>
-      services.orders.listCustomerOrders(customerId, { first, after }),
+    order: (_, { id }, { services, viewer }) =>
+      services.orders.getOrder(viewer, id).then((o) => o ?? null),
+    customerOrders: (_, { customerId, first, after }, { services, viewer }) =>
+      services.orders.listCustomerOrders(viewer, customerId ?? undefined, { first, after }),
   },
   Mutation: {
-    createOrder: async (_, { input }, { services }) =>
-      toCreateOrderResult(await services.orders.placeOrder(input)),
-    shipOrder: async (_, { orderId }, { services }) =>
-      toChangeOrderStatusResult(await services.lifecycle.shipOrder(orderId, API_ACTOR)),
-    cancelOrder: async (_, { orderId, reason }, { services }) =>
+    createOrder: async (_, { input }, { services, viewer }) =>
+      toCreateOrderResult(await services.orders.placeOrder(viewer, input)),
+    shipOrder: async (_, { orderId }, { services, viewer }) =>
+      toChangeOrderStatusResult(await services.lifecycle.shipOrder(viewer, orderId)),
+    cancelOrder: async (_, { orderId, reason }, { services, viewer }) =>
       toChangeOrderStatusResult(
-        await services.lifecycle.cancelOrder(orderId, API_ACTOR, reason ?? undefined),
+        await services.lifecycle.cancelOrder(viewer, orderId, reason ?? undefined),
       ),
   },
   OrderConnection: {
@@ -50,7 +48,9 @@ export const orderResolvers: Resolvers = {
     total: (order) => ({ amountCents: order.totalCents, currency: order.currency }),
     itemCount: (order) => unitsIn(order),
     statusReason: (order) => order.statusReason ?? null,
-    fraudAssessment: (order) => order.fraudAssessment ?? null,
+    // The score and its reasons would teach a fraudster the rules: admins only.
+    fraudAssessment: (order, _, { viewer }) =>
+      viewer.kind === "admin" ? (order.fraudAssessment ?? null) : null,
     history: async (order, _, { services }) => [...(await services.history.list(order.orderId))],
   },
   OrderHistoryEntry: {

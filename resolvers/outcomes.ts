@@ -1,6 +1,13 @@
 import type { ChangeStatusResult } from "../core/orders/order-lifecycle";
 import type { PlaceOrderResult } from "../core/orders/order-service";
-import { ContentionError, InvalidCursorError, UnreachableCaseError } from "../core/shared/errors";
+import { ForbiddenError, NotAuthenticatedError } from "../core/shared/access";
+import {
+  ContentionError,
+  DependencyUnavailableError,
+  InvalidCursorError,
+  InvalidInputError,
+  UnreachableCaseError,
+} from "../core/shared/errors";
 import type { ResolversTypes } from "../generated/resolvers-types";
 
 /**
@@ -114,15 +121,21 @@ export function changeStatusOutcome(
 
 /** A thrown error that is the client's to handle: a GraphQL error code and an HTTP status. */
 export interface ErrorOutcome {
-  readonly code: "BAD_USER_INPUT" | "SERVICE_UNAVAILABLE";
-  readonly httpStatus: 400 | 503;
+  readonly code: "BAD_USER_INPUT" | "UNAUTHENTICATED" | "FORBIDDEN" | "SERVICE_UNAVAILABLE";
+  readonly httpStatus: 400 | 401 | 403 | 503;
   readonly message: string;
 }
 
 /** The outcome of an expected error thrown by core; undefined for anything unexpected. */
 export function errorOutcome(error: unknown): ErrorOutcome | undefined {
-  if (error instanceof InvalidCursorError) {
+  if (error instanceof InvalidCursorError || error instanceof InvalidInputError) {
     return { code: "BAD_USER_INPUT", httpStatus: 400, message: error.message };
+  }
+  if (error instanceof NotAuthenticatedError) {
+    return { code: "UNAUTHENTICATED", httpStatus: 401, message: error.message };
+  }
+  if (error instanceof ForbiddenError) {
+    return { code: "FORBIDDEN", httpStatus: 403, message: error.message };
   }
   if (error instanceof ContentionError) {
     return {
@@ -130,6 +143,9 @@ export function errorOutcome(error: unknown): ErrorOutcome | undefined {
       httpStatus: 503,
       message: "The product is in high demand; please retry the request",
     };
+  }
+  if (error instanceof DependencyUnavailableError) {
+    return { code: "SERVICE_UNAVAILABLE", httpStatus: 503, message: error.message };
   }
   return undefined;
 }

@@ -41,13 +41,25 @@ describe("the local HTTP server", () => {
     expect(health.status).toBe(200);
   });
 
-  it("refuses a body over 1 MiB with 413 before calling the handler", async () => {
+  it("passes a body over 1 MiB to the function, which refuses it with 413", async () => {
     const response = await fetch(`${base}/orders`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: `{"customer_id":"${"x".repeat(1024 * 1024)}"}`,
     });
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ error: "Request body too large" });
+    expect(await response.json()).toEqual({
+      error: "the request body must be at most 1048576 bytes",
+    });
+  });
+
+  it("refuses a body over API Gateway's 10 MB itself, as API Gateway does", async () => {
+    const response = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "x".repeat(10 * 1024 * 1024 + 1),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ message: "Request Entity Too Large" });
   });
 });

@@ -8,6 +8,7 @@ import type { Poller } from "../local/lambda/sqs-poller";
 import { queueDepth, runConsumers } from "./support/consumer-harness";
 import {
   aProduct,
+  asAdmin,
   createTestShop,
   eventually,
   type Probe,
@@ -87,7 +88,7 @@ describe("nothing is lost", () => {
     );
     const placed = await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
-        orders.placeOrder({
+        orders.placeOrder(asAdmin, {
           customerId: `burst-${i}`,
           items: [{ productId: i % 6 === 0 ? "yacht" : "widget", quantity: 1 + (i % 3) }],
         }),
@@ -118,13 +119,13 @@ describe("nothing is lost", () => {
     await settle();
 
     // Some confirmed orders are cancelled and some shipped, so every event type flows.
-    const confirmed = (await Promise.all(ids.map((id) => orders.getOrder(id)))).filter(
+    const confirmed = (await Promise.all(ids.map((id) => orders.getOrder(asAdmin, id)))).filter(
       (o) => o?.status === "CONFIRMED",
     );
     for (const [i, order] of confirmed.entries()) {
       if (!order) continue;
-      if (i % 3 === 0) await lifecycle.cancelOrder(order.orderId, "test");
-      else if (i % 3 === 1) await lifecycle.shipOrder(order.orderId, "test");
+      if (i % 3 === 0) await lifecycle.cancelOrder(asAdmin, order.orderId, "test");
+      else if (i % 3 === 1) await lifecycle.shipOrder(asAdmin, order.orderId);
     }
     await settle();
 

@@ -8,7 +8,7 @@ import type { OrderService } from "../core/orders/order-service";
 import { startEventSources } from "../local/lambda/event-sources";
 import type { Poller } from "../local/lambda/sqs-poller";
 import { graphqlEvent, invoke } from "./support/api-events";
-import { aProduct, createTestShop, eventually, type TestShop } from "./support/test-shop";
+import { aProduct, asAdmin, createTestShop, eventually, type TestShop } from "./support/test-shop";
 
 let shop: TestShop;
 let sources: Poller;
@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 async function place(customerId: string, quantity: number, productId = "kettle"): Promise<Order> {
-  const result = await orders.placeOrder({ customerId, items: [{ productId, quantity }] });
+  const result = await orders.placeOrder(asAdmin, { customerId, items: [{ productId, quantity }] });
   if (result.kind !== "placed") throw new Error(JSON.stringify(result));
   return result.order;
 }
@@ -45,7 +45,7 @@ describe("the order pipeline", () => {
   it("confirms an order, mails the customer once, counts it once, and records each step", async () => {
     const order = await place("pipeline-1", 2);
     const confirmed = await eventually(
-      () => orders.getOrder(order.orderId),
+      () => orders.getOrder(asAdmin, order.orderId),
       (o) => o?.status === "CONFIRMED",
       { what: "CONFIRMED" },
     );
@@ -86,14 +86,14 @@ describe("the order pipeline", () => {
       { what: "history" },
     );
     expect(entries.map((e) => e.change)).toEqual(["CREATED", "FRAUD_ASSESSED", "STATUS_CHANGED"]);
-    expect(entries.map((e) => e.actor)).toEqual(["api", "fraud", "fraud"]);
+    expect(entries.map((e) => e.actor)).toEqual(["admin:test", "fraud", "fraud"]);
   });
 
   it("rejects a high-risk order and returns its stock exactly once", async () => {
     const order = await place("pipeline-risky", 1, "piano");
     expect(await shop.stockOf("piano")).toBe(2);
     const rejected = await eventually(
-      () => orders.getOrder(order.orderId),
+      () => orders.getOrder(asAdmin, order.orderId),
       (o) => o?.stockReleased === true,
       {
         what: "the stock released",
@@ -116,7 +116,7 @@ describe("the order pipeline", () => {
     const api = shop.api();
     const order = await place("pipeline-cancel", 3, "toaster");
     await eventually(
-      () => orders.getOrder(order.orderId),
+      () => orders.getOrder(asAdmin, order.orderId),
       (o) => o?.status === "CONFIRMED",
       { what: "CONFIRMED" },
     );
@@ -126,6 +126,7 @@ describe("the order pipeline", () => {
         `mutation($id: ID!) { cancelOrder(orderId: $id, reason: "changed my mind") {
         __typename ... on Order { status statusReason } } }`,
         { id: order.orderId },
+        await shop.authorization({ admin: "pipeline" }),
       ),
     );
     expect(cancel.json).toEqual({
@@ -148,9 +149,11 @@ describe("the order pipeline", () => {
 
     const history = await invoke(
       api,
-      graphqlEvent(`query($id: ID!) { order(id: $id) { history { change summary } } }`, {
-        id: order.orderId,
-      }),
+      graphqlEvent(
+        `query($id: ID!) { order(id: $id) { history { change summary } } }`,
+        { id: order.orderId },
+        await shop.authorization({ customer: "pipeline-cancel" }),
+      ),
     );
     const entries = (history.json as { data: { order: { history: { change: string }[] } } }).data
       .order.history;
@@ -159,9 +162,11 @@ describe("the order pipeline", () => {
         (
           await invoke(
             api,
-            graphqlEvent(`query($id: ID!) { order(id: $id) { history { change } } }`, {
-              id: order.orderId,
-            }),
+            graphqlEvent(
+              `query($id: ID!) { order(id: $id) { history { change } } }`,
+              { id: order.orderId },
+              await shop.authorization({ customer: "pipeline-cancel" }),
+            ),
           )
         ).json as { data: { order: { history: { change: string }[] } } },
       (body) => body.data.order.history.some((e) => e.change === "STOCK_RELEASED"),
@@ -179,7 +184,7 @@ describe("the order pipeline", () => {
     const api = shop.api();
     const order = await place("pipeline-risky-2", 1, "piano");
     const rejected = await eventually(
-      () => orders.getOrder(order.orderId),
+      () => orders.getOrder(asAdmin, order.orderId),
       (o) => o?.status === "REJECTED",
       {
         what: "REJECTED",
@@ -191,6 +196,7 @@ describe("the order pipeline", () => {
         `mutation($id: ID!) { shipOrder(orderId: $id) {
         __typename ... on ErrorResult { errorCode message } ... on InvalidTransition { from to } } }`,
         { id: order.orderId },
+        await shop.authorization({ admin: "pipeline" }),
       ),
     );
     expect(ship.json).toEqual({
@@ -204,12 +210,16 @@ describe("the order pipeline", () => {
         },
       },
     });
-    const after = await orders.getOrder(order.orderId);
+    const after = await orders.getOrder(asAdmin, order.orderId);
     expect(after?.status).toBe("REJECTED");
     expect(after?.version).toBeGreaterThanOrEqual(rejected?.version ?? 0);
     const unknown = await invoke(
       api,
-      graphqlEvent(`mutation { shipOrder(orderId: "nope") { __typename } }`),
+      graphqlEvent(
+        `mutation { shipOrder(orderId: "nope") { __typename } }`,
+        {},
+        await shop.authorization({ admin: "pipeline" }),
+      ),
     );
     expect(unknown.json).toEqual({ data: { shipOrder: { __typename: "OrderNotFound" } } });
   });

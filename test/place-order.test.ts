@@ -2,7 +2,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OrderService, PlaceOrderResult } from "../core/orders/order-service";
 import { shopEventSchema } from "../core/shared/events";
-import { aProduct, createTestShop, type Probe, type TestShop } from "./support/test-shop";
+import { aProduct, asAdmin, createTestShop, type Probe, type TestShop } from "./support/test-shop";
 
 let shop: TestShop;
 let orders: OrderService;
@@ -31,7 +31,7 @@ function placed(result: PlaceOrderResult) {
 describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () => {
   it("stores a PENDING order, takes its units off stock and announces order_created", async () => {
     const order = placed(
-      await orders.placeOrder({
+      await orders.placeOrder(asAdmin, {
         customerId: "alice",
         items: [
           { productId: "lamp", quantity: 2 },
@@ -67,7 +67,10 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
   it("does not deliver order_created to a subscription filtered on other event types", async () => {
     const confirmed = await shop.subscribeProbe(["order_confirmed"]);
     placed(
-      await orders.placeOrder({ customerId: "bob", items: [{ productId: "lamp", quantity: 1 }] }),
+      await orders.placeOrder(asAdmin, {
+        customerId: "bob",
+        items: [{ productId: "lamp", quantity: 1 }],
+      }),
     );
     expect(await created.receive(1)).toHaveLength(1);
     expect(await confirmed.countArriving(1500)).toBe(0);
@@ -75,7 +78,7 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
 
   it("refuses more units than the stock holds, and changes nothing at all", async () => {
     const ordersBefore = await shop.orderCount();
-    const result = await orders.placeOrder({
+    const result = await orders.placeOrder(asAdmin, {
       customerId: "carol",
       items: [
         { productId: "mug", quantity: 1 },
@@ -96,7 +99,7 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
 
   it("refuses an unknown product, and changes nothing at all", async () => {
     const ordersBefore = await shop.orderCount();
-    const result = await orders.placeOrder({
+    const result = await orders.placeOrder(asAdmin, {
       customerId: "carol",
       items: [
         { productId: "mug", quantity: 1 },
@@ -111,7 +114,10 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
   it("refuses invalid input before reading anything", async () => {
     const ordersBefore = await shop.orderCount();
     expect(
-      await orders.placeOrder({ customerId: "carol", items: [{ productId: "mug", quantity: -1 }] }),
+      await orders.placeOrder(asAdmin, {
+        customerId: "carol",
+        items: [{ productId: "mug", quantity: -1 }],
+      }),
     ).toEqual({
       kind: "invalidOrder",
       field: "items[0].quantity",
@@ -127,8 +133,8 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
       items: [{ productId: "idem", quantity: 3 }],
       idempotencyKey: "k-1",
     };
-    const first = await orders.placeOrder(request);
-    const retry = await orders.placeOrder(request);
+    const first = await orders.placeOrder(asAdmin, request);
+    const retry = await orders.placeOrder(asAdmin, request);
     expect(first).toMatchObject({ kind: "placed", replayed: false });
     expect(retry).toMatchObject({ kind: "placed", replayed: true });
     expect(placed(retry).orderId).toBe(placed(first).orderId);
@@ -139,7 +145,7 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
 
   it("refuses the same idempotency key with a different request, and changes nothing", async () => {
     const ordersBefore = await shop.orderCount();
-    const result = await orders.placeOrder({
+    const result = await orders.placeOrder(asAdmin, {
       customerId: "dave",
       items: [{ productId: "idem", quantity: 4 }],
       idempotencyKey: "k-1",
@@ -150,7 +156,7 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
   });
 
   it("scopes idempotency keys to the customer", async () => {
-    const other = await orders.placeOrder({
+    const other = await orders.placeOrder(asAdmin, {
       customerId: "erin",
       items: [{ productId: "idem", quantity: 3 }],
       idempotencyKey: "k-1",
@@ -166,7 +172,9 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
       items: [{ productId: "race", quantity: 1 }],
       idempotencyKey: "race-1",
     };
-    const results = await Promise.all(Array.from({ length: 10 }, () => orders.placeOrder(request)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => orders.placeOrder(asAdmin, request)),
+    );
     const ids = new Set(results.map((r) => placed(r).orderId));
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.kind === "placed" && !r.replayed)).toHaveLength(1);
@@ -179,7 +187,7 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
       ORDER_EVENTS_TOPIC_ARN: `${shop.provisioned.topicArn}-missing`,
     }).orders;
     const order = placed(
-      await unreachable.placeOrder({
+      await unreachable.placeOrder(asAdmin, {
         customerId: "gina",
         items: [{ productId: "lamp", quantity: 1 }],
       }),

@@ -20,7 +20,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   shop = await createTestShop({ catalog: "sample" });
-  server = createHttpBridge(shop.api(), shop.logger);
+  server = createHttpBridge(
+    shop.api({ PLAYGROUND_TOKEN: await shop.token({ customer: "playground" }) }),
+    shop.logger,
+  );
   await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await chromium.launch({
@@ -48,8 +51,12 @@ describe("the playground in a browser", () => {
   it("opens at /graphql with the example operations, runs one, and shows the result", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     const outside: string[] = [];
+    const sentTokens: string[] = [];
     page.on("request", (request) => {
       if (!request.url().startsWith(base)) outside.push(request.url());
+      if (request.method() === "POST" && request.url() === `${base}/graphql`) {
+        sentTokens.push(request.headers().authorization ?? "");
+      }
     });
     await page.goto(`${base}/graphql`);
     await page.locator(".graphiql-container").waitFor({ timeout: 20_000 });
@@ -63,6 +70,9 @@ describe("the playground in a browser", () => {
     expect(text).toMatch(/"id": "prod-\d{4}"/);
     expect(text).toMatch(/"formatted": "\$\d+\.\d\d"/);
     expect(outside).toEqual([]);
+    // The headers tab opened with the token the runtime gave it, and the playground sent it.
+    expect(sentTokens.length).toBeGreaterThan(0);
+    expect(sentTokens.every((header) => header.startsWith("Bearer ey"))).toBe(true);
 
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOT_DIR, "playground.png") });

@@ -12,19 +12,22 @@ import {
 import { createTestShop, type TestShop } from "./support/test-shop";
 
 /**
- * The old system's REST routes and every error they answer, checked twice: through the
- * Lambda handler with API Gateway v2 events, and over HTTP through the local server.
+ * The old system's REST routes and every error they answer, as its clients used them (no
+ * token), which the migration switch keeps open; checked twice: through the Lambda handler
+ * with API Gateway v2 events, and over HTTP through the local server. Without the switch,
+ * the same requests are refused (test/access.test.ts).
  */
+const LEGACY = { LEGACY_OPEN_REST: "true" };
 const transports: Record<
   string,
   (shop: TestShop) => Promise<{ send: Transport; close(): Promise<void> }>
 > = {
   "the Lambda handler": async (shop) => ({
-    send: lambdaTransport(shop.api()),
+    send: lambdaTransport(shop.api(LEGACY)),
     close: async () => {},
   }),
   "the local HTTP server": async (shop) => {
-    const server: Server = createHttpBridge(shop.api(), shop.logger);
+    const server: Server = createHttpBridge(shop.api(LEGACY), shop.logger);
     await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
     const { port } = server.address() as AddressInfo;
     return {
@@ -189,7 +192,11 @@ describe.each(Object.keys(transports))("REST routes through %s", (transport) => 
         const before = await shop.orderCount();
         const response =
           body === undefined
-            ? await send({ method: "POST", path: "/orders" })
+            ? await send({
+                method: "POST",
+                path: "/orders",
+                headers: { "content-type": "application/json" },
+              })
             : await postOrder(body);
         expect(response.status).toBe(400);
         expect(response.json).toEqual({ error });
@@ -320,8 +327,14 @@ describe("REST routes through the Lambda handler only", () => {
       }),
     ).toString("base64");
     const response = await invoke(
-      shop.api(),
-      httpEvent({ method: "POST", path: "/orders", body, base64: true }),
+      shop.api(LEGACY),
+      httpEvent({
+        method: "POST",
+        path: "/orders",
+        headers: { "content-type": "application/json" },
+        body,
+        base64: true,
+      }),
     );
     expect(response.status).toBe(201);
   });

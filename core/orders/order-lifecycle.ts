@@ -1,5 +1,8 @@
+import { ForbiddenError, maySeeOrderOf, requireAdmin, requireSignedIn } from "../shared/access";
 import { UnreachableCaseError } from "../shared/errors";
+import { checkId, checkText } from "../shared/ids";
 import type { Clock } from "../shared/ports";
+import { actorOf, type Viewer } from "../shared/viewer";
 import type { Order } from "./order";
 import { canTransition, type OrderStatus } from "./order-status";
 import type { OrderRepository } from "./ports";
@@ -14,8 +17,24 @@ export type ChangeStatusResult =
       readonly to: OrderStatus;
     };
 
+/**
+ * The longest cancellation reason: it is shown to the customer in the email the shop sends,
+ * so it is a short note, not a document.
+ */
+export const MAX_REASON_LENGTH = 500;
+
 /** Attempts before a status change gives up to concurrent writers (they are rare and short). */
 const MAX_ATTEMPTS = 5;
+
+export interface ChangeDetails {
+  readonly reason?: string;
+  readonly paymentAuthorizationId?: string;
+  /**
+   * Decides, on each read of the order, whether this change may go ahead: an outcome to
+   * answer instead, or undefined to proceed. May throw (ForbiddenError).
+   */
+  readonly check?: (order: Order) => ChangeStatusResult | undefined;
+}
 
 /**
  * Moves orders through their lifecycle. Every change reads the order, checks the state
@@ -32,11 +51,13 @@ export class OrderLifecycle {
     orderId: string,
     to: OrderStatus,
     actor: string,
-    details: { reason?: string; paymentAuthorizationId?: string } = {},
+    { check, ...details }: ChangeDetails = {},
   ): Promise<ChangeStatusResult> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const order = await this.orders.getOrder(orderId);
       if (!order) return { kind: "orderNotFound", orderId };
+      const refused = check?.(order);
+      if (refused) return refused;
       if (!canTransition(order.status, to)) {
         return { kind: "invalidTransition", orderId, from: order.status, to };
       }
@@ -65,11 +86,35 @@ export class OrderLifecycle {
     throw new Error(`order ${orderId} kept changing under a status change to ${to}`);
   }
 
-  shipOrder(orderId: string, actor: string) {
-    return this.changeStatus(orderId, "SHIPPED", actor);
+  /** Ships a CONFIRMED order: the shop's job, so admins only. */
+  shipOrder(viewer: Viewer, orderId: string): Promise<ChangeStatusResult> {
+    const admin = requireAdmin(viewer);
+    return this.changeStatus(checkId("the order id", orderId), "SHIPPED", actorOf(admin));
   }
 
-  cancelOrder(orderId: string, actor: string, reason = "cancelled on request") {
-    return this.changeStatus(orderId, "CANCELLED", actor, { reason });
+  /**
+   * Cancels an order. An admin cancels any PENDING or CONFIRMED order; a customer only its
+   * own, and only while it is PENDING (once paid, cancelling is the shop's decision). An
+   * order that is not the customer's answers as if it did not exist.
+   */
+  cancelOrder(
+    viewer: Viewer,
+    orderId: string,
+    reason = "cancelled on request",
+  ): Promise<ChangeStatusResult> {
+    const signedIn = requireSignedIn(viewer);
+    checkText("the reason", reason, MAX_REASON_LENGTH);
+    return this.changeStatus(checkId("the order id", orderId), "CANCELLED", actorOf(signedIn), {
+      reason,
+      check: (order) => {
+        if (!maySeeOrderOf(signedIn, order.customerId)) return { kind: "orderNotFound", orderId };
+        if (signedIn.kind === "customer" && order.status !== "PENDING") {
+          throw new ForbiddenError(
+            `order ${orderId} is ${order.status}; a customer may cancel only a PENDING order`,
+          );
+        }
+        return undefined;
+      },
+    });
   }
 }

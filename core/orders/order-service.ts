@@ -1,8 +1,12 @@
 import { createHash } from "node:crypto";
 import type { ProductRepository } from "../catalog/ports";
+import { actingCustomer, maySeeOrderOf, requireSignedIn } from "../shared/access";
+import { InvalidInputError } from "../shared/errors";
+import { checkId } from "../shared/ids";
 import { CURRENCY, cents, formatMoney } from "../shared/money";
 import { type Page, pageRequest } from "../shared/page";
 import type { Clock, EventPublisher, IdGenerator, Logger } from "../shared/ports";
+import { actorOf, type Viewer } from "../shared/viewer";
 import type { Order } from "./order";
 import { orderCreatedEvent } from "./order-events";
 import { type OrderRequest, parseOrderRequest } from "./order-input";
@@ -39,10 +43,16 @@ export class OrderService {
 
   /**
    * Validates, prices and reserves an order in one transaction, then announces it. It
-   * never waits on payment: fraud scoring and payment happen after, from the event.
+   * never waits on payment: fraud scoring and payment happen after, from the event. A
+   * customer orders as itself (the input may name only that customer); an admin orders for
+   * the customer the input names.
    */
-  async placeOrder(input: unknown): Promise<PlaceOrderResult> {
-    const parsed = parseOrderRequest(input);
+  async placeOrder(viewer: Viewer, input: unknown): Promise<PlaceOrderResult> {
+    const named = isRecord(input) ? input.customerId : undefined;
+    const acting = actingCustomer(viewer, typeof named === "string" ? named.trim() : undefined);
+    const parsed = parseOrderRequest(
+      isRecord(input) ? { ...input, customerId: acting ?? named } : input,
+    );
     if (!parsed.ok) return { kind: "invalidOrder", field: parsed.field, reason: parsed.reason };
     const { request } = parsed;
 
@@ -76,6 +86,7 @@ export class OrderService {
       createdAt: now,
       updatedAt: now,
       version: 1,
+      updatedBy: actorOf(viewer),
     };
 
     const reserved = await this.deps.orders.placeOrder(order, idempotency);
@@ -102,19 +113,29 @@ export class OrderService {
     }
   }
 
-  getOrder(orderId: string): Promise<Order | undefined> {
-    return this.deps.orders.getOrder(orderId);
+  /**
+   * An order, for its customer or an admin. Anyone else gets nothing, exactly as for an
+   * order that does not exist, so an order id reveals nothing about whose it is.
+   */
+  async getOrder(viewer: Viewer, orderId: string): Promise<Order | undefined> {
+    requireSignedIn(viewer);
+    const order = await this.deps.orders.getOrder(checkId("the order id", orderId));
+    return order && maySeeOrderOf(viewer, order.customerId) ? order : undefined;
   }
 
+  /** A customer's orders, newest first: a customer lists its own; an admin names whose. */
   listCustomerOrders(
-    customerId: string,
+    viewer: Viewer,
+    customerId: string | undefined,
     options: {
       readonly first?: number | null | undefined;
       readonly after?: string | null | undefined;
     },
   ): Promise<Page<Order>> {
+    const acting = actingCustomer(viewer, customerId);
+    if (acting === undefined) throw new InvalidInputError("name the customer whose orders to list");
     return this.deps.orders.listCustomerOrders(
-      customerId,
+      checkId("the customer id", acting),
       pageRequest(options.first, options.after),
     );
   }
@@ -166,4 +187,8 @@ function hashRequest(request: OrderRequest): string {
   return createHash("sha256")
     .update(JSON.stringify({ customerId: request.customerId, items: request.items }))
     .digest("base64url");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

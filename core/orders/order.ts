@@ -23,7 +23,7 @@ export interface Order {
   readonly updatedAt: string;
   /** Bumped by every write; status changes are conditional on it. */
   readonly version: number;
-  /** Who made the latest change: `api`, `fraud`, `inventory`, `customer:<id>`, `admin`. */
+  /** Who made the latest change: `customer:<id>`, `admin:<subject>`, `fraud`, `inventory`. */
   readonly updatedBy?: string | undefined;
   /** Why the order is in its status, when that needs saying (rejections, cancellations). */
   readonly statusReason?: string | undefined;

@@ -18,11 +18,27 @@ export class ContentionError extends ShopError {
   }
 }
 
+/** A service the request depends on (such as the identity provider's keys) did not answer. */
+export class DependencyUnavailableError extends ShopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DependencyUnavailableError";
+  }
+}
+
 /** A stored record or an incoming event does not have the shape the code relies on. */
 export class CorruptRecordError extends ShopError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "CorruptRecordError";
+  }
+}
+
+/** A client's input the service cannot take: an empty or over-long id, text over its limit. */
+export class InvalidInputError extends ShopError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InvalidInputError";
   }
 }
 

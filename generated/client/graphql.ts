@@ -5,7 +5,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type CreateOrderInput = {
-  customerId: string | number;
+  /**
+   * Whom the order is for. A customer orders as itself: leave it out, or name yourself (another
+   * customer is FORBIDDEN). An admin names the customer it orders for.
+   */
+  customerId?: string | number | null | undefined;
   /**
    * Makes the request safe to retry: the same key with the same input returns the same
    * order and reserves nothing more; the same key with another input is
@@ -135,7 +139,7 @@ export type OrderStatusQueryVariables = Exact<{
 export type OrderStatusQuery = { order: { id: string, status: OrderStatus, statusReason: string | null, updatedAt: string, total: { formatted: string }, fraudAssessment: { score: number, decision: FraudDecision, reasons: Array<string> } | null, history: Array<{ at: string, actor: string, change: OrderChange, summary: string }> } | null };
 
 export type CustomerOrdersQueryVariables = Exact<{
-  customerId: string | number;
+  customerId?: string | number | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
@@ -329,7 +333,7 @@ export const OrderStatusDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<OrderStatusQuery, OrderStatusQueryVariables>;
 export const CustomerOrdersDocument = new TypedDocumentString(`
-    query CustomerOrders($customerId: ID!, $first: Int, $after: String) {
+    query CustomerOrders($customerId: ID, $first: Int, $after: String) {
   customerOrders(customerId: $customerId, first: $first, after: $after) {
     edges {
       node {

@@ -6,7 +6,13 @@ import {
   runConsumers,
   sendToQueue,
 } from "../../test/support/consumer-harness";
-import { aProduct, createTestShop, eventually, type TestShop } from "../../test/support/test-shop";
+import {
+  aProduct,
+  asAdmin,
+  createTestShop,
+  eventually,
+  type TestShop,
+} from "../../test/support/test-shop";
 import { deadLetterQueues, peekDeadLetters, redriveDeadLetters } from "./dead-letters";
 
 let shop: TestShop;
@@ -29,7 +35,7 @@ describe("dead letters", () => {
   });
 
   it("lists what waits in a DLQ, and redrives it to be processed", async () => {
-    const result = await shop.services().orders.placeOrder({
+    const result = await shop.services().orders.placeOrder(asAdmin, {
       customerId: "stranded",
       items: [{ productId: "kite", quantity: 1 }],
     });
@@ -60,7 +66,7 @@ describe("dead letters", () => {
       expect(await queueDepth(shop, dlq)).toBe(0);
       const { orders } = shop.services();
       await eventually(
-        () => orders.getOrder(order.orderId),
+        () => orders.getOrder(asAdmin, order.orderId),
         (o) => o?.status === "CONFIRMED",
         { what: "CONFIRMED" },
       );

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../process/tcp-ports";
+import { tokenHeader } from "./token-command";
 
 const work = mkdtempSync(join(tmpdir(), "shop-dev-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -50,18 +51,17 @@ describe("npm run dev", () => {
     const base = `http://127.0.0.1:${port}`;
     try {
       await waitFor(() => count(output, "ready in") === 1, "the first start");
+      const customer = tokenHeader(join(work, "data"), "--customer", "dev-loop");
       const placed = await fetch(`${base}/orders`, {
         method: "POST",
-        body: JSON.stringify({
-          customer_id: "dev-loop",
-          items: [{ product_id: "prod-0002", quantity: 1 }],
-        }),
+        headers: { "content-type": "application/json", ...customer },
+        body: JSON.stringify({ items: [{ product_id: "prod-0002", quantity: 1 }] }),
       });
       expect(placed.status).toBe(201);
 
       appendFileSync(trigger, "// changed\n");
       await waitFor(() => count(output, "ready in") === 2, "the restart");
-      const orders = (await (await fetch(`${base}/orders?customer_id=dev-loop`)).json()) as {
+      const orders = (await (await fetch(`${base}/orders`, { headers: customer })).json()) as {
         count: number;
       };
       expect(orders.count).toBe(1);

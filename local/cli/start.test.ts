@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../process/tcp-ports";
+import { tokenHeader } from "./token-command";
 
 const dataDir = mkdtempSync(join(tmpdir(), "shop-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -65,12 +66,12 @@ describe("npm start", () => {
     expect(first.output()).toContain(`GraphQL   ${base}/graphql`);
     expect(first.output()).toContain("50 sample products seeded");
     expect((await fetch(`${base}/health`)).status).toBe(200);
+    // A customer's token from `npm run -s token`, signed with the key in the data directory.
+    const customer = tokenHeader(dataDir, "--customer", "restart");
     const placed = await fetch(`${base}/orders`, {
       method: "POST",
-      body: JSON.stringify({
-        customer_id: "restart",
-        items: [{ product_id: "prod-0001", quantity: 1 }],
-      }),
+      headers: { "content-type": "application/json", ...customer },
+      body: JSON.stringify({ items: [{ product_id: "prod-0001", quantity: 1 }] }),
     });
     expect(placed.status).toBe(201);
     first.child.kill("SIGTERM");
@@ -81,7 +82,8 @@ describe("npm start", () => {
     const second = await startShop(ports);
     await waitFor(() => second.output().includes("Press Ctrl-C to stop."), "the restart");
     expect(second.output()).toContain("kept from the last run");
-    const orders = (await (await fetch(`${base}/orders?customer_id=restart`)).json()) as {
+    // The key is kept with the data: the token minted before the restart is still good.
+    const orders = (await (await fetch(`${base}/orders`, { headers: customer })).json()) as {
       count: number;
     };
     expect(orders.count).toBe(1);

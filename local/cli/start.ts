@@ -2,11 +2,15 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LOCAL_CREDENTIALS } from "../emulators/local-aws";
+import { JWKS_PATH, localIssuer } from "../emulators/local-issuer";
 import { type Emulators, provisionShop, RESOURCE_PREFIX, startEmulators } from "../emulators/stack";
 import { serveShop } from "../lambda/serve";
 import { LocalSetupError } from "../process/setup-error";
 import { assertPortFree } from "../process/tcp-ports";
 import { runWatchedChild } from "./dev-child";
+
+/** The customer the playground's token is for. */
+const PLAYGROUND_CUSTOMER = "playground";
 
 const USAGE = `Usage: npm start [-- --fresh]
 
@@ -64,21 +68,28 @@ async function main(): Promise<void> {
     process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
 
+    const base = `http://127.0.0.1:${port}`;
+    // The local issuer stands in for Cognito: its keys are served on the API's port, and
+    // the playground opens with a customer's token.
+    const issuer = await localIssuer({ dataDir });
+    const options = {
+      provisioned: shop.provisioned,
+      endpoints: {
+        dynamodb: emulators.dynamodb,
+        snsSqs: emulators.snsSqs,
+        jwks: `${base}${JWKS_PATH}`,
+      },
+      port,
+      dataDir,
+      playgroundToken: await issuer.mint({ customer: PLAYGROUND_CUSTOMER }),
+    };
     if (values.watch) {
-      stoppers.push(
-        runWatchedChild({ provisioned: shop.provisioned, endpoints: emulators, port, dataDir }),
-      );
+      stoppers.push(runWatchedChild(options));
     } else {
-      const served = await serveShop({
-        provisioned: shop.provisioned,
-        endpoints: emulators,
-        port,
-        dataDir,
-      });
+      const served = await serveShop(options);
       stoppers.push(() => served.stop());
     }
 
-    const base = `http://127.0.0.1:${port}`;
     console.log(
       [
         "",
@@ -86,6 +97,7 @@ async function main(): Promise<void> {
         `  GraphQL   ${base}/graphql`,
         `  REST      ${base}/products  ${base}/products/{id}  ${base}/orders`,
         `  Health    ${base}/health`,
+        `  Tokens    npm run -s token -- --customer <id>   npm run -s token -- --admin   (local issuer, keys in ${dataDir}/issuer)`,
         `  DynamoDB  ${emulators.dynamodb}  (DynamoDB Local, data in ${dataDir}/dynamodb)`,
         `  SNS/SQS   ${emulators.snsSqs}  (fauxqs, data in ${dataDir}/sns-sqs)`,
         `  Topic     ${shop.provisioned.topicArn}`,

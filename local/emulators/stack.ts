@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { type FunctionSpec, resourceEnvironment } from "../../infra/topology";
 import { startDynamoDbLocal } from "./dynamodb-local";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-aws";
+import { localIdentity } from "./local-issuer";
 import { type LocalClients, type Provisioned, provisionTopology } from "./provision";
 import { seedCatalogIfEmpty } from "./seed";
 import { startSnsSqsEmulator } from "./sns-sqs-emulator";
@@ -15,6 +16,8 @@ export const RESOURCE_PREFIX = "shop-";
 export interface EmulatorEndpoints {
   readonly dynamodb: string;
   readonly snsSqs: string;
+  /** Where the local issuer's JWKS is served (on the API's port under `npm start`). */
+  readonly jwks?: string;
 }
 
 export interface Emulators extends EmulatorEndpoints {
@@ -96,13 +99,12 @@ export function functionEnvironment(
   endpoints: EmulatorEndpoints,
   provisioned: Provisioned,
 ): Record<string, string> {
-  return {
-    ...localSettings(endpoints),
-    ...resourceEnvironment(spec.access, {
-      tables: provisioned.tableNames,
-      topicArn: provisioned.topicArn,
-    }),
-  };
+  const env = resourceEnvironment(spec.access, {
+    tables: provisioned.tableNames,
+    topicArn: provisioned.topicArn,
+    ...(endpoints.jwks ? { identity: localIdentity(endpoints.jwks) } : {}),
+  });
+  return { ...localSettings(endpoints), ...env };
 }
 
 export interface ProvisionedShop {

@@ -2,22 +2,29 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { LambdaHandler } from "../../adapters/handler-builder";
+import { answerJwks, type LocalIssuer } from "../emulators/local-issuer";
 import type { LocalLogger as Logger } from "../process/console-logger";
 import { createLambdaContext } from "./lambda-context";
 
 type HttpHandler = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
 
-/** API Gateway's payload limit is 10 MB; nothing this API accepts comes near 1 MiB. */
-const MAX_BODY_BYTES = 1024 * 1024;
+/** API Gateway's payload limit; the function itself takes far less (1 MB). */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const TEXT_CONTENT = /^(application\/(json|graphql|x-www-form-urlencoded)|text\/)/i;
 
 /**
  * The local stand-in for the HTTP API: turns each request into the API Gateway v2 event
  * the cloud would send, calls the same Lambda handler in-process, and writes its result.
+ * With an `issuer`, it also publishes that issuer's keys (Cognito's job in the cloud).
  */
-export function createHttpBridge(handler: HttpHandler, logger: Logger): Server {
+export function createHttpBridge(
+  handler: HttpHandler,
+  logger: Logger,
+  options: { issuer?: LocalIssuer } = {},
+): Server {
   return createServer((request, response) => {
+    if (options.issuer && answerJwks(options.issuer, request, response)) return;
     handle(handler, request, response).catch((error: unknown) => {
       logger.error("local HTTP bridge failed", { error: String(error) });
       if (!response.headersSent) {
@@ -32,7 +39,7 @@ async function handle(handler: HttpHandler, request: IncomingMessage, response: 
   const body = await readBody(request);
   if (body === undefined) {
     response.writeHead(413, { "content-type": "application/json" });
-    response.end(JSON.stringify({ error: "Request body too large" }));
+    response.end(JSON.stringify({ message: "Request Entity Too Large" }));
     return;
   }
   const event = toApiGatewayEvent(request, body);

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { apiFunction } from "../../infra/topology";
+import { localIssuer } from "../emulators/local-issuer";
 import type { Provisioned } from "../emulators/provision";
 import { type EmulatorEndpoints, functionEnvironment } from "../emulators/stack";
 import { consoleLogger } from "../process/console-logger";
@@ -18,6 +19,8 @@ export interface ServeOptions {
   readonly endpoints: EmulatorEndpoints;
   readonly port: number;
   readonly dataDir: string;
+  /** A token the playground opens with. */
+  readonly playgroundToken?: string;
 }
 
 /**
@@ -34,9 +37,15 @@ export async function serveShop(options: ServeOptions): Promise<{ stop(): Promis
   });
   const api = await buildFunction<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
     apiFunction,
-    { ...process.env, ...functionEnvironment(apiFunction, options.endpoints, options.provisioned) },
+    {
+      ...process.env,
+      ...functionEnvironment(apiFunction, options.endpoints, options.provisioned),
+      ...(options.playgroundToken ? { PLAYGROUND_TOKEN: options.playgroundToken } : {}),
+    },
   );
-  const http: Server = createHttpBridge(api, consoleLogger("shop-http"));
+  // The local issuer's keys, published where the api's AUTH_JWKS_URL says.
+  const issuer = await localIssuer({ dataDir: options.dataDir });
+  const http: Server = createHttpBridge(api, consoleLogger("shop-http"), { issuer });
   try {
     await new Promise<void>((ready, fail) => {
       http.once("error", fail);
@@ -56,12 +65,7 @@ export async function serveShop(options: ServeOptions): Promise<{ stop(): Promis
 }
 
 /** What `npm run dev` hands its child: enough to find the emulators and resources again. */
-export interface ServeHandoff {
-  readonly provisioned: Provisioned;
-  readonly endpoints: EmulatorEndpoints;
-  readonly port: number;
-  readonly dataDir: string;
-}
+export type ServeHandoff = ServeOptions;
 
 export const HANDOFF_ENV = "SHOP_DEV_HANDOFF";
 

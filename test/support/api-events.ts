@@ -66,12 +66,16 @@ export async function invoke(api: ApiHandler, event: APIGatewayProxyEventV2): Pr
   return { status: result.statusCode ?? 200, headers, body, json };
 }
 
-/** A GraphQL POST through the handler. */
-export function graphqlEvent(query: string, variables?: Record<string, unknown>) {
+/** A GraphQL POST through the handler, with any extra headers (such as Authorization). */
+export function graphqlEvent(
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+) {
   return httpEvent({
     method: "POST",
     path: "/graphql",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ query, variables }),
   });
 }

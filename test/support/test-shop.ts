@@ -17,7 +17,9 @@ import { createServices } from "../../api/services";
 import type { Product } from "../../core/catalog/product";
 import type { EventType } from "../../core/shared/events";
 import type { Logger } from "../../core/shared/ports";
+import type { Viewer } from "../../core/shared/viewer";
 import { apiFunction, type FunctionSpec, filterPolicyFor } from "../../infra/topology";
+import { localIssuer, type TokenSubject } from "../../local/emulators/local-issuer";
 import type { Provisioned } from "../../local/emulators/provision";
 import { putProducts } from "../../local/emulators/seed";
 import { seedProducts } from "../../local/emulators/seed-data";
@@ -62,6 +64,10 @@ export interface TestShop {
   readonly provisioned: Provisioned;
   /** A function's environment, as the stack would set it, pointed at the emulators. */
   envFor(spec: FunctionSpec, overrides?: Environment): Environment;
+  /** A bearer token from the run's issuer, for a customer or an admin. */
+  token(subject: TokenSubject): Promise<string>;
+  /** The Authorization header of such a token. */
+  authorization(subject: TokenSubject): Promise<{ authorization: string }>;
   readonly local: ReturnType<typeof createLocalClients>;
   readonly logger: ReturnType<typeof recordingLogger>;
   /** The API Lambda handler, built from its environment (with `overrides` on top). */
@@ -99,6 +105,7 @@ export async function createTestShop(
   const tables = shop.provisioned.tableNames;
   let probes = 0;
 
+  const issuer = await localIssuer({ privateJwk: inject("issuerKey") });
   const envFor = (spec: FunctionSpec, overrides: Environment = {}) => ({
     ...functionEnvironment(spec, endpoints, shop.provisioned),
     ...overrides,
@@ -108,6 +115,8 @@ export async function createTestShop(
     prefix,
     provisioned: shop.provisioned,
     envFor,
+    token: (subject) => issuer.mint(subject),
+    authorization: async (subject) => ({ authorization: `Bearer ${await issuer.mint(subject)}` }),
     local,
     logger,
     api: (overrides) => buildApiHandler(envFor(apiFunction, overrides), { logger }),
@@ -209,3 +218,6 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** The viewer tests act as when they set up orders through the services: an admin. */
+export const asAdmin: Viewer = { kind: "admin", subject: "test" };
