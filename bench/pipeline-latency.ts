@@ -12,6 +12,7 @@ import { MailOutbox } from "../adapters/outbox-mailer";
 import { buildHandler as buildApiHandler } from "../api/handler";
 import type { Logger } from "../core/shared/ports";
 import { apiFunction } from "../infra/topology";
+import { localIssuer, serveJwks } from "../local/emulators/local-issuer";
 import {
   createLocalClients,
   functionEnvironment,
@@ -58,9 +59,16 @@ async function main() {
       retryDelaySeconds: 2,
       logger: quiet,
     });
-    const api = buildApiHandler(functionEnvironment(apiFunction, emulators, shop.provisioned), {
-      logger: quiet,
-    });
+    // The customers' tokens, from an issuer whose keys the api reads, as under npm start.
+    const issuer = await localIssuer();
+    const jwks = await serveJwks(issuer);
+    const customers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => issuer.mint({ customer: `returning-${i}` })),
+    );
+    const api = buildApiHandler(
+      functionEnvironment(apiFunction, { ...emulators, jwks: jwks.url }, shop.provisioned),
+      { logger: quiet },
+    );
     const local = createLocalClients(emulators);
     const tables = shop.provisioned.tableNames;
     // Let the stream poller find its shard before the burst.
@@ -78,7 +86,10 @@ async function main() {
             routeKey: "$default",
             rawPath: "/orders",
             rawQueryString: "",
-            headers: { "content-type": "application/json" },
+            headers: {
+              "content-type": "application/json",
+              authorization: `Bearer ${customers[i % 50]}`,
+            },
             requestContext: {
               http: {
                 method: "POST",
@@ -131,6 +142,7 @@ async function main() {
     }
     await sources.stop();
     local.destroy();
+    jwks.server.close();
     if (!settled) throw new Error("the burst did not settle within 120 s");
     console.log(
       `${ids.length} orders placed in ${placedIn} ms with ${CONCURRENCY} concurrent clients; ${settled.other} not confirmed`,

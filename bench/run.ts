@@ -7,7 +7,7 @@
  * alternate (A B A B, BENCH_ROUNDS rounds, 3 by default) after a warm-up; figures are
  * medians with min-max. Writes bench/results/report.md and report.json.
  */
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,6 +21,7 @@ import type { Product } from "../core/catalog/product";
 import type { Logger } from "../core/shared/ports";
 import { createShopApp } from "../infra/shop-app";
 import { apiFunction, consumers } from "../infra/topology";
+import { localIssuer, serveJwks } from "../local/emulators/local-issuer";
 import { seedProducts } from "../local/emulators/seed-data";
 import { createLocalClients, functionEnvironment, provisionShop } from "../local/emulators/stack";
 import { createLambdaContext } from "../local/lambda/lambda-context";
@@ -34,6 +35,7 @@ const SCENARIOS = [
   "reads",
   "create-order",
   "old-load-test",
+  "flood",
   "graphql-layer",
   "pipeline",
   "cold-start",
@@ -60,6 +62,11 @@ const ORDER_PRODUCTS = Array.from(
   (_, i) => `prod-${String(i + 1).padStart(4, "0")}`,
 );
 const BIG_STOCK = 10_000_000;
+/** The customers the benchmark orders for, each with a token: the i-th request is customer i % 500's. */
+const CUSTOMERS = 500;
+let tokens: string[] = [];
+const customerHeaders = (i: number) => ({ authorization: `Bearer ${tokens[i % CUSTOMERS]}` });
+
 /** The old REST body of the i-th order: 500 customers, one unit of one of ten products. */
 const orderBody = (i: number) =>
   JSON.stringify({
@@ -149,6 +156,13 @@ async function setStock(
   }
 }
 
+/** A child's peak resident memory so far (VmHWM), in MiB. */
+function peakRssMiB(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024, 0);
+}
+
 /**
  * Checks a revision out beside this one (a git worktree sharing these node_modules), so
  * its shop server can run in the same bench run. Returns the folder and how to remove it.
@@ -176,7 +190,17 @@ async function main() {
     const shop = await provisionShop(endpoints, { prefix: "bench-", seed: true });
     const local = createLocalClients(endpoints);
     await setStock(local, shop.provisioned.tableNames.products, ORDER_PRODUCTS, BIG_STOCK);
-    const apiEnv = functionEnvironment(apiFunction, endpoints, shop.provisioned);
+    // The tokens' issuer, as `npm start` runs it: the api verifies them against its JWKS.
+    const issuer = await localIssuer();
+    const jwks = await serveJwks(issuer);
+    tokens = await Promise.all(
+      Array.from({ length: CUSTOMERS }, (_, i) => issuer.mint({ customer: `bench-${i}` })),
+    );
+    const apiEnv = functionEnvironment(
+      apiFunction,
+      { ...endpoints, jwks: jwks.url },
+      shop.provisioned,
+    );
     const env = {
       ...apiEnv,
       AWS_ACCESS_KEY_ID: "local",
@@ -189,11 +213,11 @@ async function main() {
     const shopPort = 47_100;
     const rawPort = 47_200;
     const beforePort = 47_300;
-    const startShop = async (payment: number) =>
+    const startShop = async (payment: number, extra: Record<string, string> = {}) =>
       (
         await startChild(
           "bench/servers/shop-server.ts",
-          { ...env, PORT: String(shopPort), PAYMENT_LATENCY_MS: String(payment) },
+          { ...env, PORT: String(shopPort), PAYMENT_LATENCY_MS: String(payment), ...extra },
           0,
         )
       ).child;
@@ -202,6 +226,7 @@ async function main() {
       await startChild("bench/servers/raw-server.ts", { ...env, PORT: String(rawPort) }, 0)
     ).child;
     children.push(shopServer, raw);
+    let beforeServer: ChildProcess | undefined;
     if (before) {
       // An older revision may read every function's variables; give it all of them, and
       // no consumers of its own (they would compete with the current ones for the queues).
@@ -217,9 +242,9 @@ async function main() {
         PORT: String(beforePort),
         BENCH_CONSUMERS: "off",
       };
-      children.push(
-        (await startChild("bench/servers/shop-server.ts", beforeEnv, 0, before.dir)).child,
-      );
+      beforeServer = (await startChild("bench/servers/shop-server.ts", beforeEnv, 0, before.dir))
+        .child;
+      children.push(beforeServer);
     }
     const shopUrl = `http://127.0.0.1:${shopPort}`;
     const rawUrl = `http://127.0.0.1:${rawPort}`;
@@ -237,7 +262,7 @@ async function main() {
       for (let i = 0; i < 20; i++) {
         await fetch(`${shopUrl}/orders`, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", ...customerHeaders(1) },
           body: orderBody(1),
         });
       }
@@ -259,7 +284,10 @@ async function main() {
           { path: "/graphql", method: "POST" as const, body: productsQuery },
         ],
         ["GET /products/{id}", { path: "/products/prod-0007" }],
-        ["GET /orders?customer_id=", { path: "/orders?customer_id=bench-1" }],
+        [
+          "GET /orders?customer_id=",
+          { path: "/orders?customer_id=bench-1", headers: customerHeaders(1) },
+        ],
       ] as const) {
         log(`### ${name}`);
         const rows = await compare(
@@ -296,11 +324,23 @@ async function main() {
       const orderVariants = (url: string): Variant[] => [
         {
           name: "GraphQL createOrder",
-          options: { url, path: "/graphql", method: "POST", body: graphqlOrder },
+          options: {
+            url,
+            path: "/graphql",
+            method: "POST",
+            body: graphqlOrder,
+            headers: customerHeaders,
+          },
         },
         {
           name: "POST /orders",
-          options: { url, path: "/orders", method: "POST", body: orderBody },
+          options: {
+            url,
+            path: "/orders",
+            method: "POST",
+            body: orderBody,
+            headers: customerHeaders,
+          },
         },
         {
           name: "raw baseline",
@@ -342,33 +382,78 @@ async function main() {
       };
     }
     if (runs("old-load-test")) {
-      // 6. The old system's load test.
+      // 6. The old system's load test, its way (no token, the migration switch on) and with
+      // a customer's token against the default stack.
       log(
         "## 6. The old system's load test (100 requests per endpoint; 10 workers for reads, 5 for orders)",
       );
       log();
-      log("| endpoint | success | p50 ms | p90 ms | p99 ms |");
-      log("|---|---|---|---|---|");
       const oldTest: Record<string, unknown> = {};
-      for (const [name, options, connections] of [
-        ["GET /products", { url: shopUrl, path: "/products" }, 10],
-        ["GET /products/{id}", { url: shopUrl, path: "/products/prod-0003" }, 10],
-        ["GET /orders?customer_id=", { url: shopUrl, path: "/orders?customer_id=bench-1" }, 10],
-        [
-          "POST /orders",
-          { url: shopUrl, path: "/orders", method: "POST" as const, body: orderBody },
-          5,
-        ],
+      const runOldTest = async (way: string, headers: (i: number) => Record<string, string>) => {
+        log(`### ${way}`);
+        log("| endpoint | success | p50 ms | p90 ms | p99 ms |");
+        log("|---|---|---|---|---|");
+        for (const [name, options, connections] of [
+          ["GET /products", { url: shopUrl, path: "/products" }, 10],
+          ["GET /products/{id}", { url: shopUrl, path: "/products/prod-0003" }, 10],
+          ["GET /orders?customer_id=", { url: shopUrl, path: "/orders?customer_id=bench-1" }, 10],
+          [
+            "POST /orders",
+            { url: shopUrl, path: "/orders", method: "POST" as const, body: orderBody },
+            5,
+          ],
+        ] as const) {
+          const isOrders = name.includes("orders");
+          const result = await load({
+            ...options,
+            connections,
+            amount: 100,
+            // GET /orders is bench-1's list; POST /orders orders as each body's customer.
+            ...(isOrders ? { headers: name.startsWith("GET") ? () => headers(1) : headers } : {}),
+          });
+          const ok = result.requests - result.errors - result.non2xx;
+          log(
+            `| ${name} | ${ok}/${result.requests} (${round((100 * ok) / Math.max(1, result.requests), 1)}%) | ${result.p50} | ${result.p90} | ${result.p99} |`,
+          );
+          oldTest[`${way}: ${name}`] = { ...result, success: ok / Math.max(1, result.requests) };
+        }
+        log();
+      };
+      await runOldTest("with a customer's token (the default)", customerHeaders);
+      await stopChild(shopServer);
+      shopServer = await startShop(0, { LEGACY_OPEN_REST: "true" });
+      children.push(shopServer);
+      await runOldTest("unchanged, no token, with LEGACY_OPEN_REST=true", () => ({}));
+      report.scenarios.oldLoadTest = oldTest;
+    }
+    if (runs("flood")) {
+      log("## 7. The 5000-alias catalog flood (one request, 5000 aliases of products(first: 100))");
+      log();
+      const query = `{ ${Array.from({ length: 5000 }, (_, i) => `p${i}: products(first: 100) { edges { node { id name description } } }`).join(" ")} }`;
+      const flood: Record<string, unknown> = {};
+      log("| server | request KiB | status | ms | answer KiB | server peak RSS MiB |");
+      log("|---|---|---|---|---|---|");
+      for (const [name, url, child] of [
+        ["shop", shopUrl, shopServer],
+        ...(beforeServer ? ([["before", beforeUrl, beforeServer]] as const) : []),
       ] as const) {
-        const result = await load({ ...options, connections, amount: 100 });
-        const ok = result.requests - result.errors - result.non2xx;
+        const body = JSON.stringify({ query });
+        const started = performance.now();
+        const response = await fetch(`${url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
+        const text = await response.text();
+        const ms = performance.now() - started;
+        const peak = peakRssMiB(child?.pid);
         log(
-          `| ${name} | ${ok}/${result.requests} (${round((100 * ok) / Math.max(1, result.requests), 1)}%) | ${result.p50} | ${result.p90} | ${result.p99} |`,
+          `| ${name} | ${round(body.length / 1024, 0)} | ${response.status} | ${round(ms, 0)} | ${round(text.length / 1024, 0)} | ${peak} |`,
         );
-        oldTest[name] = { ...result, success: ok / Math.max(1, result.requests) };
+        flood[name] = { status: response.status, ms, answerBytes: text.length, peakRssMiB: peak };
       }
       log();
-      report.scenarios.oldLoadTest = oldTest;
+      report.scenarios.flood = flood;
     }
     for (const child of children.splice(1)) await stopChild(child);
 

@@ -99,6 +99,114 @@ describe("the API", () => {
   });
 });
 
+describe("who may call", () => {
+  it("keeps customers and admins in a Cognito user pool with an admin group and one app client", () => {
+    template.hasResourceProperties("AWS::Cognito::UserPool", {
+      UsernameAttributes: ["email"],
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireSymbols: true }) },
+      UserPoolAddOns: { AdvancedSecurityMode: "ENFORCED" },
+    });
+    template.hasResourceProperties("AWS::Cognito::UserPoolGroup", { GroupName: "admin" });
+    template.hasResourceProperties("AWS::Cognito::UserPoolClient", { GenerateSecret: false });
+  });
+
+  it("tells the api function the pool's issuer, its client and its keys", () => {
+    const variables = (
+      functionFor("shop-api").properties.Environment as { Variables: Record<string, unknown> }
+    ).Variables;
+    const pool = logicalIdOf("IdentityUsers", "AWS::Cognito::UserPool");
+    // The pool's provider URL is https://cognito-idp.<region>.amazonaws.com/<pool id>.
+    expect(variables.AUTH_ISSUER).toEqual({ "Fn::GetAtt": [pool, "ProviderURL"] });
+    expect(JSON.stringify(variables.AUTH_JWKS_URL)).toContain("/.well-known/jwks.json");
+    expect(variables.AUTH_AUDIENCE).toEqual({
+      Ref: logicalIdOf("IdentityUsersStorefront", "AWS::Cognito::UserPoolClient"),
+    });
+    expect(variables.LEGACY_OPEN_REST).toBe("false");
+  });
+
+  it("puts the JWT authorizer on the routes that serve only callers, and on no other", () => {
+    const authorizer = logicalIdOf("HttpApiCallers", "AWS::ApiGatewayV2::Authorizer");
+    template.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+      AuthorizerType: "JWT",
+      IdentitySource: ["$request.header.Authorization"],
+    });
+    for (const route of API_ROUTES) {
+      const [, found] = ofType("AWS::ApiGatewayV2::Route").find(
+        ([, r]) => r.Properties.RouteKey === `${route.method} ${route.path}`,
+      ) ?? ["", undefined];
+      const guarded = route.audience === "callers";
+      expect(found?.Properties.AuthorizationType, route.path).toBe(guarded ? "JWT" : "NONE");
+      if (guarded) expect(found?.Properties.AuthorizerId).toEqual({ Ref: authorizer });
+    }
+  });
+
+  it("reopens the old REST contract only with -c legacyOpenRest=true", () => {
+    const { stack } = createShopApp({ context: { ...SKIP_BUNDLING, legacyOpenRest: "true" } });
+    const legacy = Template.fromStack(stack).toJSON().Resources as typeof resources;
+    const types = Object.values(legacy)
+      .filter((r) => r.Type === "AWS::ApiGatewayV2::Route")
+      .map((r) => r.Properties.AuthorizationType);
+    expect(new Set(types)).toEqual(new Set(["NONE"]));
+    Template.fromStack(stack).hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ LEGACY_OPEN_REST: "true" }) },
+    });
+  });
+
+  it("reserves the api function's concurrency, so a flood cannot starve the consumers", () => {
+    expect(functionFor("shop-api").properties.ReservedConcurrentExecutions).toBe(
+      apiFunction.reservedConcurrency,
+    );
+  });
+});
+
+describe("the firewall", () => {
+  it("puts CloudFront before the API, with a web ACL: a rate limit per IP and AWS's common rules", () => {
+    template.hasResourceProperties("AWS::WAFv2::WebACL", {
+      Scope: "CLOUDFRONT",
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: "RatePerIp",
+          Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: "IP" }) },
+          Action: {
+            Block: Match.objectLike({ CustomResponse: Match.objectLike({ ResponseCode: 429 }) }),
+          },
+        }),
+        Match.objectLike({
+          Statement: {
+            ManagedRuleGroupStatement: { VendorName: "AWS", Name: "AWSManagedRulesCommonRuleSet" },
+          },
+        }),
+      ]),
+    });
+    const webAcl = logicalIdOf("FirewallWebAcl", "AWS::WAFv2::WebACL");
+    template.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({
+        WebACLId: { "Fn::GetAtt": [webAcl, "Arn"] },
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: "https-only",
+          AllowedMethods: Match.arrayWith(["GET", "OPTIONS", "POST"]),
+        }),
+        Logging: Match.anyValue(),
+      }),
+    });
+  });
+
+  it("keeps the web ACL in a us-east-1 stack of its own when the shop is deployed elsewhere", () => {
+    const { stack, firewall } = createShopApp(
+      { context: SKIP_BUNDLING },
+      { env: { account: "123456789012", region: "eu-west-1" } },
+    );
+    expect(firewall?.region).toBe("us-east-1");
+    Template.fromStack(firewall as NonNullable<typeof firewall>).resourceCountIs(
+      "AWS::WAFv2::WebACL",
+      1,
+    );
+    const shop = Template.fromStack(stack);
+    shop.resourceCountIs("AWS::WAFv2::WebACL", 0);
+    shop.resourceCountIs("AWS::CloudFront::Distribution", 1);
+  });
+});
+
 describe("the playground", () => {
   it("is off by default, and with -c playground=on is served with its assets beside the bundle", () => {
     const api = functionFor("shop-api").properties.Environment as {
@@ -169,6 +277,7 @@ describe("the functions", () => {
             string
           >,
           topicArn: "topic",
+          identity: { issuer: "issuer", audience: "audience", jwksUrl: "jwks" },
         }),
       );
       expect(told.sort(), serviceName).toEqual(expected.sort());

@@ -4,10 +4,22 @@ import {
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
+  type HttpRoute,
   HttpStage,
   LogGroupLogDestination,
 } from "aws-cdk-lib/aws-apigatewayv2";
+import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  OriginProtocolPolicy,
+  OriginRequestPolicy,
+  PriceClass,
+  ViewerProtocolPolicy,
+} from "aws-cdk-lib/aws-cloudfront";
+import { HttpOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import {
   AttributeType,
   BillingMode,
@@ -23,6 +35,13 @@ import { type IFunction, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
 import { DynamoEventSource, SqsDlq, SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type IBucket,
+  ObjectOwnership,
+} from "aws-cdk-lib/aws-s3";
 import { SubscriptionFilter, Topic } from "aws-cdk-lib/aws-sns";
 import {
   EmailSubscription,
@@ -35,6 +54,8 @@ import { CORS_POLICY } from "../api/cors";
 import { PLAYGROUND_ASSETS } from "../api/playground-assets";
 import { routesFor } from "../api/route-table";
 import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../core/shared/events";
+import { ShopFirewall } from "./edge";
+import { ShopIdentity } from "./identity";
 import { Operations } from "./operations";
 import { ShopFunction } from "./shop-function";
 import {
@@ -63,6 +84,16 @@ export interface ShopStackProps extends StackProps {
   readonly playground?: boolean;
   /** Origins browsers may call the API from; any (`*`) by default. */
   readonly allowedOrigins?: readonly string[];
+  /**
+   * The migration switch: the REST order routes take the old clients' unauthenticated
+   * requests again (no JWT authorizer on them; the api takes the customer they name).
+   */
+  readonly legacyOpenRest?: boolean;
+  /**
+   * The CloudFront web ACL to put in front of the API. When absent the stack makes its own,
+   * which only works in us-east-1 (the app makes a separate us-east-1 stack otherwise).
+   */
+  readonly webAclArn?: string;
   /** Steady-state requests per second and burst of the API's default stage. */
   readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
@@ -81,9 +112,15 @@ export class ShopStack extends Stack {
   readonly deadLetterQueues = {} as Record<QueueName, Queue>;
   readonly failureQueues = {} as Record<FailureQueueName, Queue>;
   readonly functions = {} as Record<ConsumerName | "api", IFunction>;
+  /** The API's routes that serve anonymous callers by design (no authorizer). */
+  readonly openRoutes: HttpRoute[] = [];
   readonly topic: Topic;
   readonly alarmTopic: Topic;
   readonly api: HttpApi;
+  readonly identity: ShopIdentity;
+  readonly distribution: Distribution;
+  /** Where CloudFront writes its access logs. */
+  edgeLogs?: Bucket;
   readonly ordersEmailFrom: string;
 
   constructor(scope: Construct, id: string, props: ShopStackProps = {}) {
@@ -93,6 +130,7 @@ export class ShopStack extends Stack {
     for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) {
       this.tables[name] = this.createTable(name, spec);
     }
+    this.identity = new ShopIdentity(this, "Identity");
 
     const topicKey = new Key(this, "OrderEventsKey", {
       description: "Encrypts the order events topic",
@@ -138,6 +176,8 @@ export class ShopStack extends Stack {
       environment: {
         ...this.functionEnvironment(apiFunction.access),
         PLAYGROUND: props.playground ? "on" : "off",
+        LEGACY_OPEN_REST: props.legacyOpenRest ? "true" : "false",
+        ALLOWED_ORIGINS: (props.allowedOrigins ?? ["*"]).join(","),
       },
       ...(props.playground
         ? {
@@ -210,6 +250,7 @@ export class ShopStack extends Stack {
     }
 
     this.api = this.createHttpApi(api.fn, props);
+    this.distribution = this.createDistribution(props);
 
     const alarmKey = new Key(this, "AlarmsKey", {
       description: "Encrypts the alarm topic",
@@ -237,9 +278,21 @@ export class ShopStack extends Stack {
       alarmTopic,
     });
 
+    new CfnOutput(this, "ShopUrl", {
+      value: `https://${this.distribution.distributionDomainName}`,
+      description: "The API's base URL for clients, behind CloudFront and the firewall",
+    });
     new CfnOutput(this, "ApiUrl", {
       value: this.api.apiEndpoint,
-      description: "The API's base URL",
+      description: "The HTTP API's own URL (no firewall); for operators",
+    });
+    new CfnOutput(this, "UserPoolId", {
+      value: this.identity.userPool.userPoolId,
+      description: "The Cognito user pool of customers and admins",
+    });
+    new CfnOutput(this, "UserPoolClientId", {
+      value: this.identity.client.userPoolClientId,
+      description: "The app client whose tokens the API accepts",
     });
     new CfnOutput(this, "OrderEventsTopicArn", {
       value: this.topic.topicArn,
@@ -295,7 +348,11 @@ export class ShopStack extends Stack {
       Object.entries(this.tables).map(([name, table]) => [name, table.tableName]),
     ) as Record<TableName, string>;
     return {
-      ...resourceEnvironment(access, { tables: tableNames, topicArn: this.topic.topicArn }),
+      ...resourceEnvironment(access, {
+        tables: tableNames,
+        topicArn: this.topic.topicArn,
+        identity: this.identity.tokenIssuer,
+      }),
       ...(access.sendEmail ? { MAILER: "ses", ORDERS_EMAIL_FROM: this.ordersEmailFrom } : {}),
     };
   }
@@ -381,10 +438,60 @@ export class ShopStack extends Stack {
       },
     });
     const integration = new HttpLambdaIntegration("ApiIntegration", fn);
+    // Routes that serve only signed-in callers turn away a request without a valid token
+    // here, before it reaches (and costs) the function, which checks it again anyway.
+    const callersOnly = new HttpUserPoolAuthorizer("Callers", this.identity.userPool, {
+      userPoolClients: [this.identity.client],
+      identitySource: ["$request.header.Authorization"],
+    });
     for (const route of routesFor({ playground: props.playground === true })) {
-      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      const guarded = route.audience === "callers" && !props.legacyOpenRest;
+      const [added] = api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        ...(guarded ? { authorizer: callersOnly } : {}),
+      });
+      if (!guarded && added) this.openRoutes.push(added);
     }
     return api;
+  }
+
+  /**
+   * CloudFront before the API, carrying the firewall (a WAF web ACL cannot attach to an
+   * HTTP API): nothing cached, every header, query and method passed through.
+   */
+  private createDistribution(props: ShopStackProps): Distribution {
+    const webAclArn = props.webAclArn ?? new ShopFirewall(this, "Firewall").webAcl.attrArn;
+    // CloudFront's standard logs need a bucket that takes ACLs; kept three months.
+    const logs = new Bucket(this, "EdgeLogs", {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+      // Kept when the stack goes (it empties itself within 90 days): deleting a bucket that
+      // holds objects would need a custom-resource function just for that.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.edgeLogs = logs;
+    return new Distribution(this, "Edge", {
+      comment: `${this.stackName}: the shop's API behind the firewall`,
+      webAclId: webAclArn,
+      enableLogging: true,
+      logBucket: logs as IBucket,
+      logFilePrefix: "edge/",
+      priceClass: PriceClass.PRICE_CLASS_100,
+      defaultBehavior: {
+        origin: new HttpOrigin(`${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`, {
+          protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+        }),
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      },
+    });
   }
 }
 

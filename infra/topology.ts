@@ -223,6 +223,9 @@ export const apiFunction = {
   entry: "api/handler.ts",
   memoryMb: 1024,
   timeoutSeconds: 15,
+  // A flood of API requests takes at most these, so the account's remaining concurrency
+  // stays for the consumers, which would otherwise fall behind exactly when orders pour in.
+  reservedConcurrency: 100,
   access: {
     tables: {
       products: ["GetItem", "BatchGetItem", "Query", "Scan", "UpdateItem"],

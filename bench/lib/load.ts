@@ -17,7 +17,8 @@ export interface LoadOptions {
   readonly path: string;
   readonly method?: "GET" | "POST";
   readonly body?: string | ((i: number) => string);
-  readonly headers?: Record<string, string>;
+  /** Headers of every request, or of the i-th request. */
+  readonly headers?: Record<string, string> | ((i: number) => Record<string, string>);
   readonly connections: number;
   readonly durationSeconds?: number;
   readonly amount?: number;
@@ -30,7 +31,8 @@ async function cpuMicros(url: string): Promise<number> {
 /** One autocannon run against a server, with the server's CPU time charged per request. */
 export async function load(options: LoadOptions): Promise<LoadResult> {
   let counter = 0;
-  const body = options.body;
+  const { body, headers } = options;
+  const perRequest = typeof body === "function" || typeof headers === "function";
   const cpuBefore = await cpuMicros(options.url);
   const result = await autocannon({
     url: options.url,
@@ -40,13 +42,22 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       {
         method: options.method ?? "GET",
         path: options.path,
-        headers: { "content-type": "application/json", ...options.headers },
-        ...(typeof body === "function"
+        headers: {
+          "content-type": "application/json",
+          ...(typeof headers === "function" ? {} : headers),
+        },
+        ...(perRequest
           ? {
-              setupRequest: (request: autocannon.Request) => ({
-                ...request,
-                body: body(counter++),
-              }),
+              setupRequest: (request: autocannon.Request) => {
+                const i = counter++;
+                return {
+                  ...request,
+                  ...(typeof headers === "function"
+                    ? { headers: { ...request.headers, ...headers(i) } }
+                    : {}),
+                  ...(typeof body === "function" ? { body: body(i) } : body ? { body } : {}),
+                };
+              },
             }
           : body
             ? { body }
