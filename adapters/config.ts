@@ -100,7 +100,7 @@ export interface ServiceLocation {
 /** The location of one service: `AWS_REGION` and `AWS_ENDPOINT_URL_<SERVICE>`. */
 export function serviceLocation(
   vars: ConfigVariables,
-  service: "DYNAMODB" | "SNS" | "SESV2",
+  service: "DYNAMODB" | "SNS" | "SQS" | "SESV2",
 ): ServiceLocation {
   const region = vars.text("AWS_REGION", vars.text("AWS_DEFAULT_REGION", "us-east-1"));
   const endpoint = vars.url(`AWS_ENDPOINT_URL_${service}`);

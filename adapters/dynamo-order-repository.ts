@@ -25,7 +25,7 @@ import type {
 import { ContentionError, CorruptRecordError } from "../core/shared/errors";
 import type { Page, PageRequest } from "../core/shared/page";
 import { decodeCursor, toPage } from "./cursor";
-import { ordersTable } from "./table-definitions";
+import { INDEX_SHARDS, ordersTable } from "./table-definitions";
 
 const orderItemSchema = z.object({
   orderId: z.string(),
@@ -57,6 +57,8 @@ const orderItemSchema = z.object({
     .optional(),
   paymentAuthorizationId: z.string().optional(),
   stockReleased: z.boolean().optional(),
+  // Checked event by event when delivered (OrderOutbox), not on every read.
+  owed: z.record(z.string(), z.unknown()).optional(),
 });
 
 export function orderFromItem(item: Record<string, unknown>): Order {
@@ -66,8 +68,17 @@ export function orderFromItem(item: Record<string, unknown>): Order {
       cause: parsed.error,
     });
   }
-  return parsed.data;
+  const { owed: stored, ...order } = parsed.data;
+  const { [OWED_KEEPER_KEY]: _keeper, ...owed } = stored ?? {};
+  return Object.keys(owed).length > 0 ? { ...order, owed } : order;
 }
+
+/**
+ * The outbox map always holds this entry besides the events owed, so it is never empty: an
+ * empty map cannot take a new entry by path, and DynamoDB Local's stream drops its type.
+ */
+const OWED_KEEPER_KEY = "_";
+const OWED_KEEPER = { [OWED_KEEPER_KEY]: true };
 
 /** The statuses whose stock may be released, as expression values (`:s0`, `:s1`, ...). */
 const RELEASING = Object.fromEntries(
@@ -75,6 +86,15 @@ const RELEASING = Object.fromEntries(
 );
 
 const CUSTOMER_INDEX = ordersTable.globalSecondaryIndexes[0];
+const OWED_INDEX = ordersTable.globalSecondaryIndexes[1].indexName;
+const PENDING_INDEX = ordersTable.globalSecondaryIndexes[2].indexName;
+
+/** The shard of an order in the sparse indexes: a stable spread of its id. */
+function shardOf(orderId: string): string {
+  let hash = 0;
+  for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) | 0;
+  return `s${Math.abs(hash) % INDEX_SHARDS}`;
+}
 // An index's LastEvaluatedKey holds the table key and the index key, each name once.
 const CUSTOMER_KEY = [
   ...new Set([
@@ -122,7 +142,7 @@ export class DynamoOrderRepository implements OrderRepository {
       {
         Put: {
           TableName: this.names.orders,
-          Item: { ...order },
+          Item: { ...order, owed: { ...order.owed, ...OWED_KEEPER }, ...this.indexKeys(order) },
           ConditionExpression: "attribute_not_exists(orderId)",
         },
       },
@@ -233,59 +253,63 @@ export class DynamoOrderRepository implements OrderRepository {
     return parsed.data;
   }
 
-  async markCreationUnannounced(orderId: string): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.names.orders,
-        Key: { orderId },
-        UpdateExpression: "SET unannouncedEvent = :event ADD version :one",
-        ConditionExpression: "attribute_exists(orderId)",
-        ExpressionAttributeValues: { ":event": "order_created", ":one": 1 },
-      }),
-    );
-  }
-
-  async clearCreationUnannounced(orderId: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.names.orders,
-          Key: { orderId },
-          UpdateExpression: "REMOVE unannouncedEvent",
-          ConditionExpression: "attribute_exists(unannouncedEvent)",
-        }),
-      );
-    } catch (error) {
-      // Already cleared by an earlier delivery of the same stream record.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+  /**
+   * The sparse-index keys of a new order: it owes its `order_created` (`byOwed`) and it is
+   * PENDING (`byPending`). Each index is spread over a few partition keys,
+   * so no single key takes every order's writes.
+   */
+  private indexKeys(order: Order): Record<string, string> {
+    const shard = shardOf(order.orderId);
+    return {
+      ...(order.owed && Object.keys(order.owed).length > 0
+        ? { owedShard: shard, owedSince: order.createdAt }
+        : {}),
+      ...(order.status === "PENDING" ? { pendingShard: shard, pendingSince: order.createdAt } : {}),
+    };
   }
 
   async changeStatus(change: StatusChange): Promise<"changed" | "conflict" | "notFound"> {
+    const names: Record<string, string> = { "#status": "status" };
     const values: Record<string, unknown> = {
       ":from": change.from,
+      ":fromVersion": change.fromVersion,
       ":to": change.to,
       ":at": change.at,
       ":actor": change.actor,
       ":one": 1,
     };
-    let update = "SET #status = :to, updatedAt = :at, updatedBy = :actor";
+    const set = ["#status = :to", "updatedAt = :at", "updatedBy = :actor"];
+    const remove: string[] = [];
     if (change.reason !== undefined) {
-      update += ", statusReason = :reason";
+      set.push("statusReason = :reason");
       values[":reason"] = change.reason;
     }
     if (change.paymentAuthorizationId !== undefined) {
-      update += ", paymentAuthorizationId = :authorization";
+      set.push("paymentAuthorizationId = :authorization");
       values[":authorization"] = change.paymentAuthorizationId;
     }
+    if (change.event) {
+      // The event goes into the outbox in the same write as the change that owes it.
+      set.push(
+        "owed.#event = :event",
+        "owedSince = if_not_exists(owedSince, :at)",
+        "owedShard = :shard",
+      );
+      names["#event"] = change.event.eventId;
+      values[":event"] = change.event;
+      values[":shard"] = shardOf(change.orderId);
+    }
+    // An order that leaves PENDING has settled: it leaves the reconciler's index too.
+    if (change.from === "PENDING") remove.push("pendingSince", "pendingShard");
+    const update = `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""} ADD version :one`;
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.names.orders,
           Key: { orderId: change.orderId },
-          UpdateExpression: `${update} ADD version :one`,
-          ConditionExpression: "#status = :from",
-          ExpressionAttributeNames: { "#status": "status" },
+          UpdateExpression: update,
+          ConditionExpression: "#status = :from AND version = :fromVersion",
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
@@ -294,6 +318,78 @@ export class DynamoOrderRepository implements OrderRepository {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       return error.Item ? "conflict" : "notFound";
+    }
+  }
+
+  async clearOwed(orderId: string, eventId: string): Promise<void> {
+    const key = { orderId };
+    const names = { "#event": eventId };
+    try {
+      // Most often the event is the only one owed: the order leaves the index in the same write.
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.names.orders,
+          Key: key,
+          UpdateExpression: "REMOVE owed.#event, owedSince, owedShard",
+          // This event and the keeper: nothing else is owed.
+          ConditionExpression: "attribute_exists(owed.#event) AND size(owed) = :two",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ":two": 2 },
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.names.orders,
+          Key: key,
+          UpdateExpression: "REMOVE owed.#event",
+          ConditionExpression: "attribute_exists(owed.#event)",
+          ExpressionAttributeNames: names,
+        }),
+      );
+    } catch (error) {
+      // Cleared already, by another delivery of the same event.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  ordersOwingSince(instant: string): AsyncIterable<{ orderId: string; since: string }> {
+    return this.sparseIndexBefore(OWED_INDEX, "owedShard", "owedSince", instant);
+  }
+
+  ordersPendingSince(instant: string): AsyncIterable<{ orderId: string; since: string }> {
+    return this.sparseIndexBefore(PENDING_INDEX, "pendingShard", "pendingSince", instant);
+  }
+
+  /** The order ids in every shard of a sparse index whose sort key is before `instant`. */
+  private async *sparseIndexBefore(
+    indexName: string,
+    shardKey: string,
+    timeKey: string,
+    instant: string,
+  ): AsyncIterable<{ orderId: string; since: string }> {
+    for (let shard = 0; shard < INDEX_SHARDS; shard++) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.names.orders,
+            IndexName: indexName,
+            KeyConditionExpression: "#shard = :shard AND #time < :instant",
+            ExpressionAttributeNames: { "#shard": shardKey, "#time": timeKey },
+            ExpressionAttributeValues: { ":shard": `s${shard}`, ":instant": instant },
+            ExclusiveStartKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          yield { orderId: String(item.orderId), since: String(item[timeKey]) };
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
     }
   }
 

@@ -15,6 +15,8 @@ export interface IndexSpec {
   readonly indexName: string;
   readonly partitionKey: KeySpec;
   readonly sortKey: KeySpec;
+  /** What the index copies: every attribute (the default), or only the keys. */
+  readonly projection?: "ALL" | "KEYS_ONLY";
 }
 
 export interface TableDefinition {
@@ -43,8 +45,25 @@ export const ordersTable = {
       partitionKey: { name: "customerId", type: "S" },
       sortKey: { name: "createdAt", type: "S" },
     },
+    // Sparse: only orders whose outbox holds an event, by how long it has (the reconciler's).
+    {
+      indexName: "byOwed",
+      partitionKey: { name: "owedShard", type: "S" },
+      sortKey: { name: "owedSince", type: "S" },
+      projection: "KEYS_ONLY",
+    },
+    // Sparse: only PENDING orders, by when they were placed (the reconciler's).
+    {
+      indexName: "byPending",
+      partitionKey: { name: "pendingShard", type: "S" },
+      sortKey: { name: "pendingSince", type: "S" },
+      projection: "KEYS_ONLY",
+    },
   ],
 } as const satisfies TableDefinition;
+
+/** How many partition keys each of the orders' sparse indexes spreads its writes over. */
+export const INDEX_SHARDS = 8;
 
 export const idempotencyTable = {
   partitionKey: { name: "key", type: "S" },
@@ -94,6 +113,8 @@ export const RESOURCE_ENV = {
   analyticsTable: "ANALYTICS_TABLE_NAME",
   mailOutboxTable: "MAIL_OUTBOX_TABLE_NAME",
   eventLogTable: "EVENT_LOG_TABLE_NAME",
+  /** Where the stream processor sets aside records it can never process. */
+  streamFailuresQueue: "STREAM_FAILURES_QUEUE_URL",
   /** The identity provider: who issues the tokens, for which client, and where its keys are. */
   authIssuer: "AUTH_ISSUER",
   authAudience: "AUTH_AUDIENCE",

@@ -1,5 +1,10 @@
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { createDynamoClients, createSnsClient, type DynamoClients } from "../adapters/aws-clients";
+import {
+  createDynamoClients,
+  createSnsClient,
+  type DynamoClients,
+  sdkSettings,
+} from "../adapters/aws-clients";
 import { type Environment, readConfig, serviceLocation, shopEnvironment } from "../adapters/config";
 
 /** What the api function reads from its environment, and nothing else. */
@@ -32,6 +37,7 @@ export function loadApiConfig(env: Environment) {
       },
       dynamodb: serviceLocation(vars, "DYNAMODB"),
       sns: serviceLocation(vars, "SNS"),
+      sdk: sdkSettings(vars),
       tables: {
         products: vars.resource("productsTable"),
         orders: vars.resource("ordersTable"),
@@ -55,5 +61,8 @@ export interface ApiClients {
 }
 
 export function createApiClients(config: ApiConfig): ApiClients {
-  return { dynamodb: createDynamoClients(config.dynamodb), sns: createSnsClient(config.sns) };
+  return {
+    dynamodb: createDynamoClients(config.dynamodb, config.sdk),
+    sns: createSnsClient(config.sns, config.sdk),
+  };
 }

@@ -1,5 +1,6 @@
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { sdkClientSettings } from "../adapters/aws-clients";
 import { type Environment, readConfig, serviceLocation } from "../adapters/config";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { MailOutbox, OutboxMailer } from "../adapters/outbox-mailer";
@@ -24,7 +25,11 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   const outbox = new MailOutbox(runtime.dynamodb.document, config.outboxTable);
   const mailer =
     config.mailer === "ses"
-      ? new SesMailer(new SESv2Client(config.ses), outbox, config.from)
+      ? new SesMailer(
+          new SESv2Client({ ...config.ses, ...sdkClientSettings(config.sdk) }),
+          outbox,
+          config.from,
+        )
       : new OutboxMailer(outbox);
   return sqsConsumerHandler(runtime, {
     accepts: CONSUMER_EVENTS.email,

@@ -5,16 +5,7 @@ import {
   makeIdempotent,
 } from "@aws-lambda-powertools/idempotency";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type {
-  Context,
-  DynamoDBBatchResponse,
-  DynamoDBRecord,
-  DynamoDBStreamEvent,
-  SNSEvent,
-  SQSBatchResponse,
-  SQSEvent,
-  SQSRecord,
-} from "aws-lambda";
+import type { Context, SNSEvent, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { EventHandling } from "../core/orders/ports";
 import { CorruptRecordError } from "../core/shared/errors";
 import {
@@ -50,6 +41,16 @@ export interface EventConsumer<T extends ShopEventType> {
 
 /** Time kept back from the invocation's budget for reporting and cleanup. */
 const DEADLINE_MARGIN_MS = 1000;
+/** A record is not started with less than this left before the deadline. */
+export const RECORD_BUDGET_MS = 3000;
+
+/** The invocation ran out of time before this record; it is retried later. */
+export class DeadlineError extends Error {
+  constructor() {
+    super("not started: the invocation is too close to its deadline");
+    this.name = "DeadlineError";
+  }
+}
 /** Events are deduplicated for a week: longer than any redelivery or DLQ redrive window. */
 const DEDUPE_SECONDS = 7 * 24 * 60 * 60;
 
@@ -141,6 +142,8 @@ function onceEach<T extends ShopEventType>(
       await note(event, "skipped");
       return;
     }
+    // Work that cannot finish before the deadline is not started: the record is retried.
+    if (Date.now() > eventContext.deadline - RECORD_BUDGET_MS) throw new DeadlineError();
     try {
       await handleOnce(event);
     } catch (error) {
@@ -228,46 +231,10 @@ export function snsConsumerHandler<T extends ShopEventType>(
   };
 }
 
-/**
- * A handler on a DynamoDB stream. Records are processed in order, one at a time, since a
- * later change of an order must not overtake an earlier one; failures are reported by
- * sequence number, so Lambda retries from the first failed record.
- */
-export function streamConsumerHandler(
-  runtime: ConsumerRuntime,
-  handleRecord: (record: DynamoDBRecord) => Promise<void>,
-) {
-  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
-    const processor = new BatchProcessor(EventType.DynamoDBStreams);
-    const recordHandler = async (record: DynamoDBRecord) => {
-      try {
-        await handleRecord(record);
-        runtime.metrics.addMetric("StreamRecordsProcessed", MetricUnit.Count, 1);
-      } catch (error) {
-        runtime.logger.error("stream record failed", {
-          sequenceNumber: record.dynamodb?.SequenceNumber,
-          eventName: record.eventName,
-          error: describe(error),
-        });
-        throw error;
-      }
-    };
-    try {
-      return await processPartialResponse(event, recordHandler, processor, {
-        context,
-        processInParallel: false,
-        throwOnFullBatchFailure: false,
-      });
-    } finally {
-      publishMetrics(runtime);
-    }
-  };
-}
-
-function publishMetrics(runtime: ConsumerRuntime): void {
+export function publishMetrics(runtime: ConsumerRuntime): void {
   if (!runtime.metricsDisabled) runtime.metrics.publishStoredMetrics();
 }
 
-function describe(error: unknown): string {
+export function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

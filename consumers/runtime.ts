@@ -1,6 +1,11 @@
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Metrics } from "@aws-lambda-powertools/metrics";
-import { createDynamoClients, type DynamoClients } from "../adapters/aws-clients";
+import {
+  createDynamoClients,
+  type DynamoClients,
+  type SdkSettings,
+  sdkSettings,
+} from "../adapters/aws-clients";
 import { type ConfigVariables, type ServiceLocation, serviceLocation } from "../adapters/config";
 import { DynamoEventLog } from "../adapters/dynamo-event-log";
 import type { HandlerOverrides } from "../adapters/handler-builder";
@@ -12,12 +17,14 @@ import type { Clock, Logger } from "../core/shared/ports";
 /** What every consumer reads from its environment: DynamoDB, and the event log it notes into. */
 export interface ConsumerSettings {
   readonly dynamodb: ServiceLocation;
+  readonly sdk: SdkSettings;
   readonly eventLogTable: string;
 }
 
 export function consumerSettings(vars: ConfigVariables): ConsumerSettings {
   return {
     dynamodb: serviceLocation(vars, "DYNAMODB"),
+    sdk: sdkSettings(vars),
     eventLogTable: vars.resource("eventLogTable"),
   };
 }
@@ -52,7 +59,7 @@ export function createConsumerRuntime(
   settings: ConsumerSettings,
   overrides: HandlerOverrides = {},
 ): ConsumerRuntime {
-  const dynamodb = createDynamoClients(settings.dynamodb);
+  const dynamodb = createDynamoClients(settings.dynamodb, settings.sdk);
   return {
     name,
     dynamodb,

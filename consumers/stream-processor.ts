@@ -1,4 +1,5 @@
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import type {
   DynamoDBBatchResponse,
@@ -6,66 +7,80 @@ import type {
   DynamoDBStreamEvent,
   AttributeValue as LambdaAttributeValue,
 } from "aws-lambda";
-import { createSnsClient } from "../adapters/aws-clients";
+import { createSnsClient, sdkClientSettings } from "../adapters/aws-clients";
 import { type Environment, readConfig, serviceLocation } from "../adapters/config";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository, orderFromItem } from "../adapters/dynamo-order-repository";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { SnsEventPublisher } from "../adapters/sns-event-publisher";
-import { effectsOf, type StoredOrder } from "../core/orders/order-changes";
-import { noteHandling, streamConsumerHandler } from "./event-consumer";
+import type { Order } from "../core/orders/order";
+import { effectsOf } from "../core/orders/order-changes";
+import { OrderOutbox } from "../core/orders/outbox";
+import { noteHandling } from "./event-consumer";
 import { consumerSettings, createConsumerRuntime } from "./runtime";
+import { setAsideMessage, streamConsumerHandler } from "./stream-consumer";
 
-function storedOrder(
-  image: Record<string, LambdaAttributeValue> | undefined,
-): StoredOrder | undefined {
-  if (!image) return undefined;
-  const item = unmarshall(image as Record<string, AttributeValue>);
-  const unannouncedEvent =
-    typeof item.unannouncedEvent === "string" ? item.unannouncedEvent : undefined;
-  return { ...orderFromItem(item), unannouncedEvent };
+function orderOf(image: Record<string, LambdaAttributeValue> | undefined): Order | undefined {
+  return image ? orderFromItem(unmarshall(image as Record<string, AttributeValue>)) : undefined;
 }
 
 /**
- * Builds the stream processor, which reacts to every change of the orders table:
- * publishes the status-change events (the table is their outbox), announces orders the
- * mutation could not, and keeps each order's history. Event ids come from the change, so
- * a retried record republishes the same events and consumers drop the repeats.
+ * Builds the stream processor, which reacts to every change of the orders table: it
+ * publishes the events each change put in the order's outbox (every event the shop owes is
+ * written there, in the same write as the change that owes it), and keeps each order's
+ * history. Event ids come from the change, so a retried record publishes the same events
+ * and consumers drop the repeats.
  */
 export function buildHandler(env: Environment, overrides: HandlerOverrides = {}) {
   const config = readConfig(env, (vars) => ({
     ...consumerSettings(vars),
     sns: serviceLocation(vars, "SNS"),
+    sqs: serviceLocation(vars, "SQS"),
     ordersTable: vars.resource("ordersTable"),
     historyTable: vars.resource("orderHistoryTable"),
     orderEventsTopicArn: vars.resource("orderEventsTopic"),
+    failuresQueueUrl: vars.resource("streamFailuresQueue"),
   }));
   const runtime = createConsumerRuntime("streamProcessor", config, overrides);
   const { document } = runtime.dynamodb;
-  const publisher = new SnsEventPublisher(createSnsClient(config.sns), config.orderEventsTopicArn);
-  const history = new DynamoHistoryRepository(document, config.historyTable);
   const orders = new DynamoOrderRepository(document, { orders: config.ordersTable });
-
-  return streamConsumerHandler(runtime, async (record: DynamoDBRecord) => {
-    if (!record.eventName) return;
-    const effects = effectsOf({
-      eventName: record.eventName,
-      oldImage: storedOrder(record.dynamodb?.OldImage),
-      newImage: storedOrder(record.dynamodb?.NewImage),
-    });
-    for (const event of effects.events) {
-      await publisher.publish(event);
-      runtime.logger.info("published from the stream", {
-        eventId: event.eventId,
-        eventType: event.eventType,
-        orderId: event.data.orderId,
-      });
-      await noteHandling(runtime, event, "published");
-    }
-    for (const entry of effects.history) await history.append(entry);
-    const orderId = effects.history[0]?.orderId ?? effects.events[0]?.data.orderId;
-    if (effects.clearsUnannounced && orderId) await orders.clearCreationUnannounced(orderId);
+  const outbox = new OrderOutbox({
+    orders,
+    publisher: new SnsEventPublisher(
+      createSnsClient(config.sns, config.sdk),
+      config.orderEventsTopicArn,
+    ),
+    logger: runtime.logger,
   });
+  const history = new DynamoHistoryRepository(document, config.historyTable);
+  const sqs = new SQSClient({ ...config.sqs, ...sdkClientSettings(config.sdk) });
+
+  return streamConsumerHandler(
+    runtime,
+    async (record: DynamoDBRecord) => {
+      if (!record.eventName) return;
+      const newImage = orderOf(record.dynamodb?.NewImage);
+      const effects = effectsOf({
+        eventName: record.eventName,
+        oldImage: orderOf(record.dynamodb?.OldImage),
+        newImage,
+      });
+      if (newImage && effects.owedEventIds.length > 0) {
+        // Read again: what another publisher delivered since this change is not sent twice.
+        const delivered = await outbox.deliverOwed(newImage.orderId, effects.owedEventIds);
+        for (const event of delivered) await noteHandling(runtime, event, "published");
+      }
+      for (const entry of effects.history) await history.append(entry);
+    },
+    async (record, reason) => {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: config.failuresQueueUrl,
+          MessageBody: JSON.stringify(setAsideMessage(record, "streamProcessor", reason)),
+        }),
+      );
+    },
+  );
 }
 
 export const handler = lazyHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>(buildHandler);

@@ -47,7 +47,7 @@ export const FUNCTION_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
 export function acknowledgeNagFindings(stack: ShopStack): void {
   for (const fn of Object.values(stack.functions)) acknowledge(fn, ...FUNCTION_ACKNOWLEDGMENTS);
 
-  for (const name of ["api", "streamProcessor"] as const) {
+  for (const name of ["api", "streamProcessor", "reconciler"] as const) {
     acknowledge(stack.functions[name], {
       id: "AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
       reason:

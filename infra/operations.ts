@@ -32,6 +32,8 @@ export const ALARM_THRESHOLDS = {
   consumerErrors: 1,
   streamIteratorAgeMs: 60_000,
   deadLetterMessages: 1,
+  /** An event owed by an order for this long means the stream is not delivering. */
+  oldestOwedEventSeconds: 600,
 } as const;
 
 /** Alarms on what needs a person, and one dashboard of the whole flow. */
@@ -91,6 +93,20 @@ export class Operations extends Construct {
       iteratorAge,
       ALARM_THRESHOLDS.streamIteratorAgeMs,
       "The stream processor is more than a minute behind the orders table.",
+    );
+    // Reported by the reconciler on each run (Powertools metrics, EMF).
+    const oldestOwed = new Metric({
+      namespace: "Shop",
+      metricName: "OldestOwedEventAge",
+      dimensionsMap: { service: "shop-reconciler" },
+      statistic: "Maximum",
+      period: Duration.minutes(5),
+    });
+    alarm(
+      "OwedEventsTooOld",
+      oldestOwed,
+      ALARM_THRESHOLDS.oldestOwedEventSeconds,
+      "An order has owed an event for over 10 minutes: the orders stream is not delivering.",
     );
     const dlqDepths: IMetric[] = [];
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {

@@ -278,6 +278,7 @@ describe("the functions", () => {
           >,
           topicArn: "topic",
           identity: { issuer: "issuer", audience: "audience", jwksUrl: "jwks" },
+          failureQueueUrls: { analyticsDeadLetter: "dlq", streamFailures: "failures" },
         }),
       );
       expect(told.sort(), serviceName).toEqual(expected.sort());
@@ -310,7 +311,7 @@ describe("the data", () => {
     template.hasResourceProperties("AWS::DynamoDB::Table", {
       KeySchema: [{ AttributeName: "orderId", KeyType: "HASH" }],
       StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" },
-      GlobalSecondaryIndexes: [
+      GlobalSecondaryIndexes: Match.arrayWith([
         Match.objectLike({
           IndexName: "byCustomer",
           KeySchema: [
@@ -318,8 +319,16 @@ describe("the data", () => {
             { AttributeName: "createdAt", KeyType: "RANGE" },
           ],
         }),
-      ],
+      ]),
     });
+    // The reconciler's sparse indexes hold keys only.
+    for (const index of ["byOwed", "byPending"]) {
+      template.hasResourceProperties("AWS::DynamoDB::Table", {
+        GlobalSecondaryIndexes: Match.arrayWith([
+          Match.objectLike({ IndexName: index, Projection: { ProjectionType: "KEYS_ONLY" } }),
+        ]),
+      });
+    }
   });
 
   it("retains the business data tables when the stack is deleted", () => {
@@ -413,7 +422,7 @@ describe("the messaging", () => {
     }
   });
 
-  it("reads the orders stream with bisection, a retry cap, a record age limit and an on-failure queue", () => {
+  it("reads the orders stream with bisection, retrying a record for as long as the stream keeps it", () => {
     const source = consumers.streamProcessor.source;
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       FunctionName: { Ref: functionFor("shop-streamProcessor").id },
@@ -423,8 +432,9 @@ describe("the messaging", () => {
       StartingPosition: source.startingPosition,
       BatchSize: source.batchSize,
       BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: source.maxRetryAttempts,
-      MaximumRecordAgeInSeconds: source.maxRecordAgeSeconds,
+      // Absent: unlimited (-1), as the topology asks.
+      MaximumRetryAttempts: Match.absent(),
+      MaximumRecordAgeInSeconds: Match.absent(),
       FunctionResponseTypes: ["ReportBatchItemFailures"],
       DestinationConfig: {
         OnFailure: {
@@ -518,6 +528,9 @@ describe("operations", () => {
     );
     expect(alarms.filter((a) => a.MetricName === "Errors")).toHaveLength(allFunctions.length);
     expect(alarms.some((a) => a.MetricName === "IteratorAge")).toBe(true);
+    expect(
+      alarms.some((a) => a.MetricName === "OldestOwedEventAge" && a.Namespace === "Shop"),
+    ).toBe(true);
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
   });
 
@@ -554,6 +567,17 @@ describe("the stack and the topology", () => {
           subscriptions.map(([, s]) => s.Properties.FilterPolicy),
           name,
         ).toEqual([{ event_type: [...spec.source.eventTypes] }]);
+      } else if (spec.source.kind === "schedule") {
+        expect(mappings, name).toHaveLength(0);
+        const schedules = ofType("AWS::Scheduler::Schedule").filter(([, s]) =>
+          JSON.stringify(s.Properties.Target).includes(fn.id),
+        );
+        expect(
+          schedules.map(([, s]) => s.Properties.ScheduleExpression),
+          name,
+        ).toEqual([
+          `rate(${spec.source.everyMinutes} minute${spec.source.everyMinutes > 1 ? "s" : ""})`,
+        ]);
       } else {
         expect(mappings, name).toHaveLength(1);
         expect(mappings[0]?.[1].Properties.BatchSize, name).toBe(spec.source.batchSize);

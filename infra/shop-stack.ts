@@ -29,7 +29,7 @@ import {
   Table,
   TableEncryption,
 } from "aws-cdk-lib/aws-dynamodb";
-import { Effect, PolicyStatement, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Key } from "aws-cdk-lib/aws-kms";
 import { type IFunction, StartingPosition } from "aws-cdk-lib/aws-lambda";
 import { SqsDestination } from "aws-cdk-lib/aws-lambda-destinations";
@@ -42,6 +42,7 @@ import {
   type IBucket,
   ObjectOwnership,
 } from "aws-cdk-lib/aws-s3";
+import { CfnSchedule } from "aws-cdk-lib/aws-scheduler";
 import { SubscriptionFilter, Topic } from "aws-cdk-lib/aws-sns";
 import {
   EmailSubscription,
@@ -230,6 +231,31 @@ export class ShopStack extends Stack {
           );
           break;
         }
+        case "schedule":
+          {
+            // A role that may invoke exactly this function (not its versions too).
+            const role = new Role(this, `${name}ScheduleRole`, {
+              assumedBy: new ServicePrincipal("scheduler.amazonaws.com"),
+            });
+            role.addToPolicy(
+              new PolicyStatement({
+                actions: ["lambda:InvokeFunction"],
+                resources: [fn.functionArn],
+              }),
+            );
+            new CfnSchedule(this, `${name}Schedule`, {
+              description: `Runs the ${name} every ${source.everyMinutes} minute(s)`,
+              scheduleExpression: `rate(${source.everyMinutes} minute${source.everyMinutes > 1 ? "s" : ""})`,
+              flexibleTimeWindow: { mode: "OFF" },
+              // A missed run is not retried: the next one, a minute later, does the same work.
+              target: {
+                arn: fn.functionArn,
+                roleArn: role.roleArn,
+                retryPolicy: { maximumRetryAttempts: 0 },
+              },
+            });
+          }
+          break;
         case "dynamodb-stream":
           fn.addEventSource(
             new DynamoEventSource(this.tables[source.table] as ITable, {
@@ -239,8 +265,11 @@ export class ShopStack extends Stack {
                 ? { maxBatchingWindow: Duration.seconds(source.maxBatchingWindowSeconds) }
                 : {}),
               bisectBatchOnError: source.bisectBatchOnError,
-              retryAttempts: source.maxRetryAttempts,
-              maxRecordAge: Duration.seconds(source.maxRecordAgeSeconds),
+              // Left out, each is -1 (unlimited): retried for as long as the stream keeps it.
+              ...(source.maxRetryAttempts >= 0 ? { retryAttempts: source.maxRetryAttempts } : {}),
+              ...(source.maxRecordAgeSeconds >= 0
+                ? { maxRecordAge: Duration.seconds(source.maxRecordAgeSeconds) }
+                : {}),
               onFailure: new SqsDlq(this.failureQueues[source.onFailure]),
               reportBatchItemFailures: true,
             }),
@@ -325,7 +354,8 @@ export class ShopStack extends Stack {
         indexName: index.indexName,
         partitionKey: key(index.partitionKey),
         sortKey: key(index.sortKey),
-        projectionType: ProjectionType.ALL,
+        projectionType:
+          index.projection === "KEYS_ONLY" ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       });
     }
     return table;
@@ -352,6 +382,10 @@ export class ShopStack extends Stack {
         tables: tableNames,
         topicArn: this.topic.topicArn,
         identity: this.identity.tokenIssuer,
+        failureQueueUrls: {
+          analyticsDeadLetter: this.failureQueues.analyticsDeadLetter.queueUrl,
+          streamFailures: this.failureQueues.streamFailures.queueUrl,
+        },
       }),
       ...(access.sendEmail ? { MAILER: "ses", ORDERS_EMAIL_FROM: this.ordersEmailFrom } : {}),
     };
@@ -378,6 +412,7 @@ export class ShopStack extends Stack {
       );
     }
     if (access.publish) this.topic.grantPublish(fn);
+    for (const queue of access.sendsTo ?? []) this.failureQueues[queue].grantSendMessages(fn);
     if (access.topicAttributes) {
       fn.addToRolePolicy(
         new PolicyStatement({

@@ -24,6 +24,10 @@ const NAMES: ResourceNames = {
     Object.keys(tables).map((name) => [name, `table-${name}`]),
   ) as ResourceNames["tables"],
   topicArn: "arn:aws:sns:us-east-1:000000000000:order-events",
+  failureQueueUrls: {
+    analyticsDeadLetter: "https://sqs.us-east-1.amazonaws.com/000000000000/analytics-dlq",
+    streamFailures: "https://sqs.us-east-1.amazonaws.com/000000000000/stream-failures",
+  },
   identity: {
     issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool",
     audience: "app-client",

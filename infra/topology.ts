@@ -126,7 +126,10 @@ export type QueueName = keyof typeof queues;
  */
 export const failureQueues = {
   analyticsDeadLetter: { logicalName: "analytics-dlq" },
-  streamFailures: { logicalName: "orders-stream-failures" },
+  streamFailures: {
+    logicalName: "orders-stream-failures",
+    envVar: RESOURCE_ENV.streamFailuresQueue,
+  },
 } as const;
 export type FailureQueueName = keyof typeof failureQueues;
 
@@ -154,6 +157,11 @@ export type ConsumerSource =
       readonly deadLetter: FailureQueueName;
       /** Lambda retries a failed asynchronous invocation twice: three attempts in all. */
       readonly maxReceiveCount: number;
+    }
+  | {
+      /** Invoked on a schedule (EventBridge Scheduler; a timer locally). */
+      readonly kind: "schedule";
+      readonly everyMinutes: number;
     }
   | {
       readonly kind: "dynamodb-stream";
@@ -188,6 +196,8 @@ export interface AccessSpec {
   readonly sendEmail?: true;
   /** Verifies callers' tokens against the identity provider's published keys. */
   readonly verifiesTokens?: true;
+  /** Sends to these failure queues (the stream processor sets records aside there). */
+  readonly sendsTo?: readonly FailureQueueName[];
 }
 
 export interface FunctionSpec {
@@ -314,14 +324,33 @@ export const consumers = {
       maxBatchingWindowSeconds: 0,
       startingPosition: "TRIM_HORIZON",
       bisectBatchOnError: true,
-      maxRetryAttempts: 3,
-      maxRecordAgeSeconds: 3600,
+      // A failure that can pass (SNS or DynamoDB down) is retried for as long as the stream
+      // keeps the record; a record that can never be processed is set aside by the handler.
+      maxRetryAttempts: -1,
+      maxRecordAgeSeconds: -1,
       onFailure: "streamFailures",
     },
     memoryMb: 512,
     timeoutSeconds: 30,
     access: {
-      tables: { orders: ["UpdateItem"], orderHistory: ["PutItem"], eventLog: EVENT_LOG_WRITES },
+      tables: {
+        orders: ["GetItem", "UpdateItem"],
+        orderHistory: ["PutItem"],
+        eventLog: EVENT_LOG_WRITES,
+      },
+      publish: true,
+      sendsTo: ["streamFailures"],
+    },
+  },
+  reconciler: {
+    entry: "consumers/reconciler.ts",
+    source: { kind: "schedule", everyMinutes: 1 },
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    // One run at a time: two would deliver the same owed events twice.
+    reservedConcurrency: 1,
+    access: {
+      tables: { orders: ["GetItem", "Query", "UpdateItem"], eventLog: EVENT_LOG_WRITES },
       publish: true,
     },
   },
@@ -347,6 +376,8 @@ export interface ResourceNames {
     readonly audience: string;
     readonly jwksUrl: string;
   };
+  /** The URLs of the failure queues functions send to. */
+  readonly failureQueueUrls: Readonly<Record<FailureQueueName, string>>;
 }
 
 /**
@@ -363,6 +394,10 @@ export function resourceEnvironment(
     env[tables[table].envVar] = names.tables[table];
   }
   if (access.publish || access.topicAttributes) env[topic.envVar] = names.topicArn;
+  for (const queue of access.sendsTo ?? []) {
+    const spec = failureQueues[queue];
+    if ("envVar" in spec) env[spec.envVar] = names.failureQueueUrls[queue];
+  }
   if (access.verifiesTokens && names.identity) {
     env[RESOURCE_ENV.authIssuer] = names.identity.issuer;
     env[RESOURCE_ENV.authAudience] = names.identity.audience;

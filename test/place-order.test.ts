@@ -182,7 +182,7 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
     await created.receive(1);
   });
 
-  it("keeps the order and marks it for the stream processor when the topic cannot be reached", async () => {
+  it("keeps the order, its order_created still owed in the order, when the topic cannot be reached", async () => {
     const unreachable = shop.services({
       ORDER_EVENTS_TOPIC_ARN: `${shop.provisioned.topicArn}-missing`,
     }).orders;
@@ -198,14 +198,18 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
         Key: { orderId: order.orderId },
       }),
     );
+    // The outbox still holds the event: the stream processor (or the reconciler) delivers it.
     expect(Item).toMatchObject({
       status: "PENDING",
-      unannouncedEvent: "order_created",
-      version: 2,
+      version: 1,
+      owed: {
+        [`${order.orderId}:order_created`]: expect.objectContaining({ eventType: "order_created" }),
+      },
+      owedSince: order.createdAt,
     });
     expect(shop.logger.lines).toContainEqual(
       expect.objectContaining({
-        level: "error",
+        level: "warn",
         extra: expect.objectContaining({ orderId: order.orderId }),
       }),
     );

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { effectsOf, type StoredOrder } from "./order-changes";
+import type { Order } from "./order";
+import { effectsOf } from "./order-changes";
 
-const placed: StoredOrder = {
+const placed: Order = {
   orderId: "o-1",
   customerId: "c-1",
   status: "PENDING",
@@ -13,74 +14,52 @@ const placed: StoredOrder = {
   createdAt: "2026-11-24T10:00:00.000Z",
   updatedAt: "2026-11-24T10:00:00.000Z",
   version: 1,
-  updatedBy: "api",
+  updatedBy: "customer:c-1",
+  owed: { "o-1:order_created": { eventId: "o-1:order_created" } },
 };
 
 describe("what a change of the orders table means", () => {
-  it("records a new order in its history without announcing it (the mutation did)", () => {
+  it("records a new order in its history, and owes its order_created", () => {
     const effects = effectsOf({ eventName: "INSERT", newImage: placed });
-    expect(effects.events).toEqual([]);
+    expect(effects.owedEventIds).toEqual(["o-1:order_created"]);
     expect(effects.history).toEqual([
       expect.objectContaining({
         entryId: "000001",
         change: "CREATED",
         toStatus: "PENDING",
-        actor: "api",
+        actor: "customer:c-1",
       }),
     ]);
   });
 
-  it("publishes a status change with an id derived from the order's version", () => {
-    const confirmed = {
+  it("owes exactly the events a change added to the outbox, and records the status change", () => {
+    const confirmed: Order = {
       ...placed,
-      status: "CONFIRMED" as const,
+      status: "CONFIRMED",
       version: 3,
       updatedBy: "fraud",
       updatedAt: "2026-11-24T10:00:02.000Z",
+      owed: { ...placed.owed, "o-1:order_confirmed:v3": { eventId: "o-1:order_confirmed:v3" } },
     };
     const effects = effectsOf({
       eventName: "MODIFY",
       oldImage: { ...placed, version: 2 },
       newImage: confirmed,
     });
-    expect(effects.events).toEqual([
-      expect.objectContaining({
-        eventId: "o-1:order_confirmed:v3",
-        eventType: "order_confirmed",
-        data: expect.objectContaining({
-          previousStatus: "PENDING",
-          status: "CONFIRMED",
-          changedAt: "2026-11-24T10:00:02.000Z",
-        }),
-      }),
-    ]);
+    // order_created was owed before this change: its own record delivers it.
+    expect(effects.owedEventIds).toEqual(["o-1:order_confirmed:v3"]);
     expect(effects.history.map((e) => [e.change, e.fromStatus, e.toStatus, e.actor])).toEqual([
       ["STATUS_CHANGED", "PENDING", "CONFIRMED", "fraud"],
     ]);
   });
 
-  it("carries the reason of a rejection", () => {
-    const rejected = {
-      ...placed,
-      status: "REJECTED" as const,
-      statusReason: "payment declined",
-      version: 2,
-    };
-    const [event] = effectsOf({ eventName: "MODIFY", oldImage: placed, newImage: rejected }).events;
-    expect(event?.data).toMatchObject({ reason: "payment declined" });
-  });
-
-  it("announces an order marked as unannounced, once, and clears the mark", () => {
-    const marked = { ...placed, unannouncedEvent: "order_created", version: 2 };
-    const effects = effectsOf({ eventName: "MODIFY", oldImage: placed, newImage: marked });
-    expect(effects.events.map((e) => e.eventId)).toEqual(["o-1:order_created"]);
-    expect(effects.clearsUnannounced).toBe(true);
-    const cleared = effectsOf({
+  it("owes nothing when a delivered event leaves the outbox", () => {
+    const delivered = effectsOf({
       eventName: "MODIFY",
-      oldImage: marked,
-      newImage: { ...marked, unannouncedEvent: undefined },
+      oldImage: placed,
+      newImage: { ...placed, owed: {} },
     });
-    expect(cleared).toEqual({ events: [], history: [], clearsUnannounced: false });
+    expect(delivered).toEqual({ owedEventIds: [], history: [] });
   });
 
   it("records the fraud assessment and the return of stock, without events", () => {
@@ -102,7 +81,7 @@ describe("what a change of the orders table means", () => {
       oldImage: { ...placed, status: "CANCELLED" },
       newImage: { ...placed, status: "CANCELLED", stockReleased: true, version: 4 },
     });
-    expect(released.events).toEqual([]);
+    expect(released.owedEventIds).toEqual([]);
     expect(released.history[0]).toMatchObject({
       change: "STOCK_RELEASED",
       summary: "2 units returned to stock",

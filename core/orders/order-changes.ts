@@ -1,44 +1,26 @@
-import type { EventType, ShopEvent } from "../shared/events";
 import { cents, formatMoney } from "../shared/money";
 import { type Order, type OrderHistoryEntry, unitsIn } from "./order";
-import { orderCreatedEvent, statusChangedEvent } from "./order-events";
-import type { OrderStatus } from "./order-status";
-
-/** An order as stored, with the outbox mark the stream processor reads. */
-export interface StoredOrder extends Order {
-  readonly unannouncedEvent?: string | undefined;
-}
 
 export interface OrderChange {
   readonly eventName: "INSERT" | "MODIFY" | "REMOVE";
-  readonly oldImage?: StoredOrder | undefined;
-  readonly newImage?: StoredOrder | undefined;
+  readonly oldImage?: Order | undefined;
+  readonly newImage?: Order | undefined;
 }
 
 export interface ChangeEffects {
-  /** Events to publish, with ids derived from the change so a redelivery repeats them exactly. */
-  readonly events: readonly ShopEvent[];
+  /** The events this change put in the order's outbox: the stream publishes them. */
+  readonly owedEventIds: readonly string[];
   readonly history: readonly OrderHistoryEntry[];
-  /** The order's creation was announced from its mark, which can now go. */
-  readonly clearsUnannounced: boolean;
 }
 
-const STATUS_EVENTS: Partial<Record<OrderStatus, EventType>> = {
-  CONFIRMED: "order_confirmed",
-  REJECTED: "order_rejected",
-  SHIPPED: "order_shipped",
-  CANCELLED: "order_cancelled",
-};
-
 /**
- * What one change to the orders table means: the table is the outbox for every event
- * after `order_created`, and the source of each order's history.
+ * What one change to the orders table means: the events it owes (the table is the outbox
+ * of every event, each written with the change that owes it) and the entries of the
+ * order's history.
  */
 export function effectsOf(change: OrderChange): ChangeEffects {
   const { oldImage, newImage } = change;
-  const events: ShopEvent[] = [];
   const history: OrderHistoryEntry[] = [];
-  let clearsUnannounced = false;
 
   if (change.eventName === "REMOVE" && oldImage) {
     history.push({
@@ -46,9 +28,11 @@ export function effectsOf(change: OrderChange): ChangeEffects {
       change: "DELETED",
       summary: "Order deleted",
     });
-    return { events, history, clearsUnannounced };
+    return { owedEventIds: [], history };
   }
-  if (!newImage) return { events, history, clearsUnannounced };
+  if (!newImage) return { owedEventIds: [], history };
+  const owedBefore = new Set(Object.keys(oldImage?.owed ?? {}));
+  const owedEventIds = Object.keys(newImage.owed ?? {}).filter((id) => !owedBefore.has(id));
 
   if (change.eventName === "INSERT") {
     const units = unitsIn(newImage);
@@ -58,11 +42,6 @@ export function effectsOf(change: OrderChange): ChangeEffects {
       summary: `Order placed: ${units} units, ${formatMoney(cents(newImage.totalCents))}`,
       toStatus: newImage.status,
     });
-  }
-
-  if (newImage.unannouncedEvent === "order_created" && !oldImage?.unannouncedEvent) {
-    events.push(orderCreatedEvent(newImage));
-    clearsUnannounced = true;
   }
 
   if (change.eventName === "MODIFY" && oldImage) {
@@ -75,8 +54,6 @@ export function effectsOf(change: OrderChange): ChangeEffects {
       });
     }
     if (oldImage.status !== newImage.status) {
-      const eventType = STATUS_EVENTS[newImage.status];
-      if (eventType) events.push(statusChangedEvent(eventType, oldImage, newImage));
       history.push({
         ...entryBase(newImage),
         change: "STATUS_CHANGED",
@@ -94,13 +71,13 @@ export function effectsOf(change: OrderChange): ChangeEffects {
       });
     }
   }
-  return { events, history, clearsUnannounced };
+  return { owedEventIds, history };
 }
 
 function pad(version: number): string {
   return String(version).padStart(6, "0");
 }
 
-function entryBase(order: StoredOrder, entryId = pad(order.version)) {
+function entryBase(order: Order, entryId = pad(order.version)) {
   return { orderId: order.orderId, entryId, at: order.updatedAt, actor: order.updatedBy ?? "api" };
 }

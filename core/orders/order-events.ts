@@ -1,9 +1,11 @@
 import type { EventType, ShopEvent, ShopEventOf } from "../shared/events";
 import type { Order } from "./order";
+import type { OrderStatus } from "./order-status";
 
 /**
- * `order_created` for an order. Its id is derived from the order, so the mutation and the
- * stream processor (announcing from the outbox mark) publish the very same event.
+ * `order_created` for an order. Its id is derived from the order, so whoever publishes it
+ * (the mutation, the stream processor, the reconciler) publishes the very same event, and
+ * consumers drop the repeats.
  */
 export function orderCreatedEvent(order: Order): ShopEventOf<"order_created"> {
   return {
@@ -22,6 +24,14 @@ export function orderCreatedEvent(order: Order): ShopEventOf<"order_created"> {
     },
   };
 }
+
+/** The event each status announces, if it announces one. */
+export const STATUS_EVENTS: Partial<Record<OrderStatus, EventType>> = {
+  CONFIRMED: "order_confirmed",
+  REJECTED: "order_rejected",
+  SHIPPED: "order_shipped",
+  CANCELLED: "order_cancelled",
+};
 
 /** The event of a status change; its id names the order's version, so a replay repeats it. */
 export function statusChangedEvent(eventType: EventType, before: Order, after: Order): ShopEvent {
@@ -42,4 +52,10 @@ export function statusChangedEvent(eventType: EventType, before: Order, after: O
       changedAt: after.updatedAt,
     },
   } as ShopEvent;
+}
+
+/** The event a change from `before` to `after` owes, if its new status announces one. */
+export function eventOfStatusChange(before: Order, after: Order): ShopEvent | undefined {
+  const eventType = STATUS_EVENTS[after.status];
+  return eventType ? statusChangedEvent(eventType, before, after) : undefined;
 }

@@ -4,6 +4,7 @@ import { checkId, checkText } from "../shared/ids";
 import type { Clock } from "../shared/ports";
 import { actorOf, type Viewer } from "../shared/viewer";
 import type { Order } from "./order";
+import { eventOfStatusChange } from "./order-events";
 import { canTransition, type OrderStatus } from "./order-status";
 import type { OrderRepository } from "./ports";
 
@@ -61,13 +62,25 @@ export class OrderLifecycle {
       if (!canTransition(order.status, to)) {
         return { kind: "invalidTransition", orderId, from: order.status, to };
       }
+      const at = this.clock.now().toISOString();
+      const after: Order = {
+        ...order,
+        status: to,
+        version: order.version + 1,
+        updatedAt: at,
+        updatedBy: actor,
+        ...(details.reason !== undefined ? { statusReason: details.reason } : {}),
+      };
+      const event = eventOfStatusChange(order, after);
       const outcome = await this.orders.changeStatus({
         orderId,
         from: order.status,
+        fromVersion: order.version,
         to,
         actor,
-        at: this.clock.now().toISOString(),
+        at,
         ...details,
+        ...(event ? { event } : {}),
       });
       switch (outcome) {
         case "changed": {

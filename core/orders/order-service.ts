@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { ProductRepository } from "../catalog/ports";
 import { actingCustomer, maySeeOrderOf, requireSignedIn } from "../shared/access";
 import { InvalidInputError } from "../shared/errors";
+import type { ShopEvent } from "../shared/events";
 import { checkId } from "../shared/ids";
 import { CURRENCY, cents, formatMoney } from "../shared/money";
 import { type Page, pageRequest } from "../shared/page";
@@ -76,7 +77,7 @@ export class OrderService {
     if (priced.kind !== "priced") return priced;
 
     const now = this.deps.clock.now().toISOString();
-    const order: Order = {
+    const draft: Order = {
       orderId: this.deps.ids.newId(),
       customerId: request.customerId,
       status: "PENDING",
@@ -88,11 +89,15 @@ export class OrderService {
       version: 1,
       updatedBy: actorOf(viewer),
     };
+    // The order owes its `order_created` from the moment it exists: the event is written
+    // into the order, in the same transaction.
+    const created = orderCreatedEvent(draft);
+    const order: Order = { ...draft, owed: { [created.eventId]: created } };
 
     const reserved = await this.deps.orders.placeOrder(order, idempotency);
     switch (reserved.kind) {
       case "placed":
-        await this.announceCreation(order);
+        await this.announceCreation(order, created);
         return { kind: "placed", order, replayed: false };
       case "insufficientStock": {
         const requested =
@@ -165,20 +170,31 @@ export class OrderService {
     return { kind: "placed", order, replayed: true };
   }
 
-  private async announceCreation(order: Order): Promise<void> {
-    const event = orderCreatedEvent(order);
+  /**
+   * Publishes `order_created` at once, so the order is decided without waiting for the
+   * orders stream: a shortcut, since the event is already owed in the order itself. If the
+   * publish fails, or the process dies first, the stream processor (or the reconciler)
+   * delivers it from there. The event is cleared from the outbox after the answer; should
+   * that never happen, the stream publishes it once more and consumers drop the repeat.
+   */
+  private async announceCreation(order: Order, event: ShopEvent): Promise<void> {
     try {
       await this.deps.publisher.publish(event);
     } catch (error) {
-      // The order is placed and must stay placed; the stream processor announces it
-      // from the mark instead, so the event is late but never lost.
-      this.deps.logger.error("order_created could not be published; marked for the outbox", {
+      this.deps.logger.warn("order_created not published at once; the outbox will deliver it", {
         orderId: order.orderId,
         eventId: event.eventId,
         error: String(error),
       });
-      await this.deps.orders.markCreationUnannounced(order.orderId);
+      return;
     }
+    this.deps.orders.clearOwed(order.orderId, event.eventId).catch((error: unknown) => {
+      this.deps.logger.warn("could not clear a published event from the outbox", {
+        orderId: order.orderId,
+        eventId: event.eventId,
+        error: String(error),
+      });
+    });
   }
 }
 

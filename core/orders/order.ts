@@ -31,6 +31,12 @@ export interface Order {
   readonly paymentAuthorizationId?: string | undefined;
   /** Set once the units of an order that will never ship are back in stock. */
   readonly stockReleased?: boolean | undefined;
+  /**
+   * The outbox: events this order owes the topic, by event id, written in the same write
+   * as the change that owes them and removed once published. What is here after a grace
+   * period is published again by the reconciler.
+   */
+  readonly owed?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** One change in an order's life, as the stream processor recorded it. */

@@ -1,4 +1,5 @@
 import type { FraudAssessment } from "../fraud/fraud-scoring";
+import type { ShopEvent } from "../shared/events";
 import type { Page, PageRequest } from "../shared/page";
 import type { Order, OrderHistoryEntry } from "./order";
 import type { OrderStatus } from "./order-status";
@@ -31,17 +32,18 @@ export interface OrderRepository {
   listCustomerOrders(customerId: string, page: PageRequest): Promise<Page<Order>>;
   getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined>;
   /**
-   * Marks that the order's creation could not be announced, so the stream processor
-   * announces it from the table instead.
-   */
-  markCreationUnannounced(orderId: string): Promise<void>;
-  /** Removes the mark once the stream processor has announced the order. */
-  clearCreationUnannounced(orderId: string): Promise<void>;
-  /**
-   * Moves the order from `change.from` to `change.to` if it is still in `from`: the
-   * condition is what keeps a late or duplicated event from moving an order backwards.
+   * Moves the order from `change.from` to `change.to` if it is still in `from` at
+   * `change.fromVersion`: the condition is what keeps a late or duplicated event from
+   * moving an order backwards. The event the change owes goes into the order's outbox in
+   * the same write.
    */
   changeStatus(change: StatusChange): Promise<"changed" | "conflict" | "notFound">;
+  /** Removes a published event from the order's outbox (nothing if it is gone already). */
+  clearOwed(orderId: string, eventId: string): Promise<void>;
+  /** Orders whose outbox has held an event since before `instant`, and since when. */
+  ordersOwingSince(instant: string): AsyncIterable<{ orderId: string; since: string }>;
+  /** Orders PENDING since before `instant` (placed then, and not decided since). */
+  ordersPendingSince(instant: string): AsyncIterable<{ orderId: string; since: string }>;
   /** Records the fraud assessment once, while the order is PENDING. */
   recordFraudAssessment(
     orderId: string,
@@ -64,7 +66,11 @@ export interface OrderRepository {
 export interface StatusChange {
   readonly orderId: string;
   readonly from: OrderStatus;
+  /** The version the decision was made on; the write happens only at that version. */
+  readonly fromVersion: number;
   readonly to: OrderStatus;
+  /** The event this change owes (by its id), written to the order's outbox with it. */
+  readonly event?: ShopEvent;
   readonly actor: string;
   readonly at: string;
   readonly reason?: string;

@@ -1,4 +1,5 @@
 import type { Product } from "../catalog/product";
+import { EVENT_LIMITS } from "../shared/events";
 import type { OrderLine } from "./order";
 import type { OrderRequest } from "./order-input";
 
@@ -43,7 +44,8 @@ export function priceOrder(
     const lineTotalCents = product.priceCents * quantity;
     lines.push({
       productId,
-      productName: product.name,
+      // An order line names the product as it was; long names are cut to what events carry.
+      productName: product.name.slice(0, EVENT_LIMITS.productNameLength),
       quantity,
       unitPriceCents: product.priceCents,
       lineTotalCents,

@@ -16,9 +16,23 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** The SNS message attribute that carries the event type, for subscription filters. */
 export const EVENT_TYPE_ATTRIBUTE = "event_type";
 
+/**
+ * Events carry references and bounded fields, never unbounded text, so the largest event the
+ * shop can produce stays far below SNS's 256 KB message limit (a test computes it): an event
+ * that could never be published cannot be made.
+ */
+export const EVENT_LIMITS = {
+  idLength: 128,
+  productNameLength: 200,
+  reasonLength: 500,
+  lines: 50,
+} as const;
+
+const id = z.string().min(1).max(EVENT_LIMITS.idLength);
+
 const orderLineSchema = z.object({
-  productId: z.string().min(1),
-  productName: z.string(),
+  productId: id,
+  productName: z.string().max(EVENT_LIMITS.productNameLength),
   quantity: z.number().int().positive(),
   unitPriceCents: z.number().int().nonnegative(),
   lineTotalCents: z.number().int().nonnegative(),
@@ -26,10 +40,10 @@ const orderLineSchema = z.object({
 
 /** Payload of `order_created`: everything a consumer needs without reading the table. */
 export const orderCreatedDataSchema = z.object({
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
+  orderId: id,
+  customerId: id,
   status: z.literal("PENDING"),
-  items: z.array(orderLineSchema).min(1),
+  items: z.array(orderLineSchema).min(1).max(EVENT_LIMITS.lines),
   totalCents: z.number().int().nonnegative(),
   currency: z.string().length(3),
   createdAt: z.iso.datetime(),
@@ -38,21 +52,21 @@ export type OrderCreatedData = z.infer<typeof orderCreatedDataSchema>;
 
 /** Payload of every later status change (`order_confirmed`, `order_shipped`, ...). */
 export const orderStatusChangedDataSchema = z.object({
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
-  previousStatus: z.string(),
-  status: z.string(),
-  reason: z.string().optional(),
+  orderId: id,
+  customerId: id,
+  previousStatus: z.string().max(20),
+  status: z.string().max(20),
+  reason: z.string().max(EVENT_LIMITS.reasonLength).optional(),
   totalCents: z.number().int().nonnegative(),
   currency: z.string().length(3),
-  items: z.array(orderLineSchema),
+  items: z.array(orderLineSchema).max(EVENT_LIMITS.lines),
   changedAt: z.iso.datetime(),
 });
 export type OrderStatusChangedData = z.infer<typeof orderStatusChangedDataSchema>;
 
 const envelope = <T extends EventType, D extends z.ZodType>(eventType: T, data: D) =>
   z.object({
-    eventId: z.string().min(1),
+    eventId: z.string().min(1).max(200),
     eventType: z.literal(eventType),
     version: z.literal(1),
     occurredAt: z.iso.datetime(),

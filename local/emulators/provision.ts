@@ -1,8 +1,10 @@
 import {
   type AttributeDefinition,
   CreateTableCommand,
+  DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
 import {
@@ -167,7 +169,7 @@ async function ensureTable(
                   { AttributeName: index.partitionKey.name, KeyType: "HASH" as const },
                   { AttributeName: index.sortKey.name, KeyType: "RANGE" as const },
                 ],
-                Projection: { ProjectionType: "ALL" as const },
+                Projection: { ProjectionType: index.projection ?? "ALL" },
               })),
             }
           : {}),
@@ -186,8 +188,42 @@ async function ensureTable(
     }
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addMissingIndexes(client, tableName, spec);
   }
   return tableName;
+}
+
+/**
+ * Indexes the topology declares that a table kept from an earlier run does not have yet,
+ * added in place (one at a time, as DynamoDB allows), so existing local data keeps working.
+ */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec: TableSpec) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of spec.globalSecondaryIndexes ?? []) {
+    if (existing.has(index.indexName)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [index.partitionKey, index.sortKey].map((key) => ({
+          AttributeName: key.name,
+          AttributeType: key.type,
+        })),
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.indexName,
+              KeySchema: [
+                { AttributeName: index.partitionKey.name, KeyType: "HASH" },
+                { AttributeName: index.sortKey.name, KeyType: "RANGE" },
+              ],
+              Projection: { ProjectionType: index.projection ?? "ALL" },
+            },
+          },
+        ],
+      }),
+    );
+  }
 }
 
 async function ensureQueue(

@@ -86,6 +86,7 @@ export function localSettings(endpoints: EmulatorEndpoints): Record<string, stri
     AWS_REGION: LOCAL_REGION,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: endpoints.snsSqs,
+    AWS_ENDPOINT_URL_SQS: endpoints.snsSqs,
     SHOP_ENVIRONMENT: "local",
   };
 }
@@ -102,6 +103,10 @@ export function functionEnvironment(
   const env = resourceEnvironment(spec.access, {
     tables: provisioned.tableNames,
     topicArn: provisioned.topicArn,
+    failureQueueUrls: {
+      analyticsDeadLetter: provisioned.failureQueues.analyticsDeadLetter.url,
+      streamFailures: provisioned.failureQueues.streamFailures.url,
+    },
     ...(endpoints.jwks ? { identity: localIdentity(endpoints.jwks) } : {}),
   });
   return { ...localSettings(endpoints), ...env };

@@ -8,6 +8,7 @@ import type { Provisioned } from "../emulators/provision";
 import { type EmulatorEndpoints, functionEnvironment } from "../emulators/stack";
 import { consoleLogger, type LocalLogger } from "../process/console-logger";
 import { buildFunction } from "./functions";
+import { startSchedule } from "./schedule";
 import { startSnsPoller } from "./sns-poller";
 import { type Poller, startSqsPoller } from "./sqs-poller";
 import { type CheckpointStore, startStreamPoller } from "./stream-poller";
@@ -31,6 +32,8 @@ export interface EventSourcesOptions {
   readonly logger?: LocalLogger;
   /** Wraps each consumer's handler, for instance to count or to inject a failure. */
   readonly wrap?: (name: ConsumerName, handler: AnyHandler) => AnyHandler;
+  /** Runs scheduled functions this often instead of their schedule (tests, benchmarks). */
+  readonly scheduleEveryMs?: number;
 }
 
 /**
@@ -100,6 +103,17 @@ export async function startEventSources(options: EventSourcesOptions): Promise<P
         );
         break;
       }
+      case "schedule":
+        pollers.push(
+          startSchedule({
+            name,
+            everyMs: options.scheduleEveryMs ?? source.everyMinutes * 60_000,
+            timeoutSeconds: spec.timeoutSeconds,
+            handler,
+            logger,
+          }),
+        );
+        break;
       case "dynamodb-stream":
         pollers.push(
           startStreamPoller({

@@ -21,6 +21,8 @@ import type { LocalLogger as Logger } from "../process/console-logger";
 import { createLambdaContext } from "./lambda-context";
 import type { Poller } from "./sqs-poller";
 
+const MAX_RETRY_DELAY_MS = 5000;
+
 /** Where each shard's processing stands: the last sequence number handled. */
 export interface CheckpointStore {
   get(shardId: string): string | undefined;
@@ -163,12 +165,20 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
   }
 
   /** Delivers records until each has succeeded or been given up on, checkpointing as it goes. */
-  async function deliver(shardId: string, records: StreamRecord[]): Promise<void> {
+  /**
+   * Delivers records until each has succeeded or been given up on, checkpointing as it
+   * goes. Returns false when the poller was stopped first: what is left is not checkpointed,
+   * so the next start delivers it again.
+   */
+  async function deliver(shardId: string, records: StreamRecord[]): Promise<boolean> {
     let pending = records;
     let retries = 0;
     while (pending.length > 0) {
       const oldest = pending[0]?.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Date.now();
-      if (Date.now() - oldest > options.maxRecordAgeSeconds * 1000) {
+      if (
+        options.maxRecordAgeSeconds >= 0 &&
+        Date.now() - oldest > options.maxRecordAgeSeconds * 1000
+      ) {
         await giveUp(shardId, pending, "RecordAgeExceeded");
         break;
       }
@@ -176,23 +186,28 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
       const succeeded = failedAt === -1 ? pending : pending.slice(0, failedAt);
       const lastDone = succeeded.at(-1)?.dynamodb?.SequenceNumber;
       if (lastDone) checkpoints.set(shardId, lastDone);
-      if (failedAt === -1) return;
+      if (failedAt === -1) return true;
       pending = pending.slice(failedAt);
       if (options.bisectBatchOnError && pending.length > 1) {
         const middle = Math.ceil(pending.length / 2);
-        await deliver(shardId, pending.slice(0, middle));
-        await deliver(shardId, pending.slice(middle));
-        return;
+        // The second half only after the first: a later change must not overtake an earlier one.
+        return (
+          (await deliver(shardId, pending.slice(0, middle))) &&
+          deliver(shardId, pending.slice(middle))
+        );
       }
       retries++;
-      if (retries > options.maxRetryAttempts) {
+      if (options.maxRetryAttempts >= 0 && retries > options.maxRetryAttempts) {
         await giveUp(shardId, pending, "RetryAttemptsExhausted");
         break;
       }
-      await sleep((options.retryDelayMs ?? 200) * retries);
+      if (!running) return false;
+      // Unlimited retries back off, up to a few seconds between attempts.
+      await sleep(Math.min(MAX_RETRY_DELAY_MS, (options.retryDelayMs ?? 200) * retries));
     }
     const lastRecord = records.at(-1)?.dynamodb?.SequenceNumber;
     if (lastRecord) checkpoints.set(shardId, lastRecord);
+    return true;
   }
 
   async function iteratorFor(shardId: string): Promise<string | undefined> {
@@ -228,7 +243,7 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
         throw error;
       }
       const records = page.Records ?? [];
-      if (records.length > 0) await deliver(shardId, records);
+      if (records.length > 0 && !(await deliver(shardId, records))) return;
       iterator = page.NextShardIterator;
       if (records.length === 0 && iterator) await sleep(pollInterval);
     }

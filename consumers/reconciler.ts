@@ -1,0 +1,71 @@
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { ScheduledEvent } from "aws-lambda";
+import { createSnsClient } from "../adapters/aws-clients";
+import { type Environment, readConfig, serviceLocation } from "../adapters/config";
+import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
+import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
+import { SnsEventPublisher } from "../adapters/sns-event-publisher";
+import { OrderLifecycle } from "../core/orders/order-lifecycle";
+import { OrderOutbox } from "../core/orders/outbox";
+import { type ReconcileReport, Reconciler } from "../core/orders/reconciler";
+import { publishMetrics } from "./event-consumer";
+import { consumerSettings, createConsumerRuntime } from "./runtime";
+
+/** Time kept back from the invocation's budget, for reporting. */
+const DEADLINE_MARGIN_MS = 3000;
+
+/**
+ * Builds the reconciler, run on a schedule (EventBridge Scheduler in the cloud, a timer in
+ * the local runtime): it publishes what orders still owe after the grace period, rejects
+ * orders that never settled, and reports the oldest owed event as a metric to alarm on.
+ */
+export function buildHandler(env: Environment, overrides: HandlerOverrides = {}) {
+  const config = readConfig(env, (vars) => ({
+    ...consumerSettings(vars),
+    sns: serviceLocation(vars, "SNS"),
+    ordersTable: vars.resource("ordersTable"),
+    orderEventsTopicArn: vars.resource("orderEventsTopic"),
+    settings: {
+      graceMs: 1000 * vars.number("OUTBOX_GRACE_SECONDS", 60, { min: 0, integer: true }),
+      pendingTimeoutMs:
+        1000 * vars.number("PENDING_TIMEOUT_SECONDS", 1800, { min: 1, integer: true }),
+      alarmAfterMs: 1000 * vars.number("OWED_ALARM_SECONDS", 600, { min: 1, integer: true }),
+    },
+  }));
+  const runtime = createConsumerRuntime("reconciler", config, overrides);
+  const orders = new DynamoOrderRepository(runtime.dynamodb.document, {
+    orders: config.ordersTable,
+  });
+  const reconciler = new Reconciler({
+    orders,
+    outbox: new OrderOutbox({
+      orders,
+      publisher: new SnsEventPublisher(
+        createSnsClient(config.sns, config.sdk),
+        config.orderEventsTopicArn,
+      ),
+      logger: runtime.logger,
+    }),
+    lifecycle: new OrderLifecycle(orders, runtime.clock),
+    now: () => runtime.clock.now().getTime(),
+    logger: runtime.logger,
+    settings: config.settings,
+  });
+  return async (
+    _event: ScheduledEvent | Record<string, never>,
+    context: { getRemainingTimeInMillis(): number },
+  ): Promise<ReconcileReport> => {
+    const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+    try {
+      const report = await reconciler.run(deadline);
+      runtime.metrics.addMetric("OwedEventsRedelivered", MetricUnit.Count, report.redelivered);
+      runtime.metrics.addMetric("OrdersTimedOut", MetricUnit.Count, report.timedOut);
+      runtime.metrics.addMetric("OldestOwedEventAge", MetricUnit.Seconds, report.oldestOwedSeconds);
+      return report;
+    } finally {
+      publishMetrics(runtime);
+    }
+  };
+}
+
+export const handler = lazyHandler<ScheduledEvent, ReconcileReport>(buildHandler);
