@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DependencyUnavailableError } from "../core/shared/errors";
 import type { ConfigVariables, ServiceLocation } from "./config";
 
 /**
@@ -45,8 +46,78 @@ export interface DynamoClients {
   readonly client: DynamoDBClient;
 }
 
+/** Failures a later attempt can cure: the service was down, slow or busy, not the request wrong. */
+const TRANSIENT_NAMES = new Set([
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "ThrottlingException",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "ServiceUnavailable",
+  "InternalServerError",
+]);
+const TRANSIENT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+]);
+
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { $metadata, code } = error as Error & {
+    $metadata?: { httpStatusCode?: number };
+    code?: string;
+  };
+  return (
+    TRANSIENT_NAMES.has(error.name) ||
+    (code !== undefined && TRANSIENT_CODES.has(code)) ||
+    ($metadata?.httpStatusCode ?? 0) >= 500
+  );
+}
+
+/**
+ * Turns what is left of a transient failure, once the client's own attempts are spent, into
+ * DependencyUnavailableError, so callers answer "try again" (503), not "server error" (500).
+ */
+function reportTransientFailures<C extends DynamoDBClient | SNSClient>(
+  client: C,
+  service: string,
+): C {
+  // One middleware for any client: its types differ per client, its behaviour does not.
+  const stack = client.middlewareStack as unknown as {
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: "initialize"; name: string; priority: "high" },
+    ): void;
+  };
+  stack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (isTransient(error)) {
+          throw new DependencyUnavailableError(`${service} did not answer in time`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    },
+    { step: "initialize", name: "reportTransientFailures", priority: "high" },
+  );
+  return client;
+}
+
 export function createDynamoClients(location: ServiceLocation, sdk: SdkSettings): DynamoClients {
-  const client = new DynamoDBClient({ ...location, ...sdkClientSettings(sdk) });
+  const client = reportTransientFailures(
+    new DynamoDBClient({ ...location, ...sdkClientSettings(sdk) }),
+    "DynamoDB",
+  );
   return {
     client,
     document: DynamoDBDocumentClient.from(client, {
@@ -56,5 +127,5 @@ export function createDynamoClients(location: ServiceLocation, sdk: SdkSettings)
 }
 
 export function createSnsClient(location: ServiceLocation, sdk: SdkSettings): SNSClient {
-  return new SNSClient({ ...location, ...sdkClientSettings(sdk) });
+  return reportTransientFailures(new SNSClient({ ...location, ...sdkClientSettings(sdk) }), "SNS");
 }

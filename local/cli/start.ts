@@ -1,10 +1,12 @@
 import { rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { reapOrphan } from "../emulators/dynamodb-local";
 import { LOCAL_CREDENTIALS } from "../emulators/local-aws";
 import { JWKS_PATH, localIssuer } from "../emulators/local-issuer";
 import { type Emulators, provisionShop, RESOURCE_PREFIX, startEmulators } from "../emulators/stack";
 import { serveShop } from "../lambda/serve";
+import { claimDataDir, releaseDataDir } from "../process/data-dir-lock";
 import { LocalSetupError } from "../process/setup-error";
 import { assertPortFree } from "../process/tcp-ports";
 import { runWatchedChild } from "./dev-child";
@@ -42,14 +44,26 @@ async function main(): Promise<void> {
   const snsSqsPort = portFrom("SNS_SQS_PORT", 4566);
   const dataDir = resolve(process.env.DATA_DIR ?? ".data");
 
+  // One runtime per data directory: two DynamoDB Locals on one file corrupt each other.
+  claimDataDir(dataDir);
+  const reaped = await reapOrphan(join(dataDir, "dynamodb"));
+  if (reaped)
+    console.log(
+      `Stopped DynamoDB Local (pid ${reaped}), left running on ${dataDir} by an earlier run.`,
+    );
   await assertPortFree(port, "the API", "PORT");
-  if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
+  if (values.fresh) {
+    rmSync(dataDir, { recursive: true, force: true });
+    claimDataDir(dataDir);
+  }
 
-  const stoppers: (() => Promise<void>)[] = [];
+  const stoppers: (() => Promise<void>)[] = [() => releaseDataDir(dataDir)];
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    if (code === 0)
+      console.log("Stopping: finishing requests and consumer batches, then the emulators.");
     for (const stopOne of stoppers.reverse()) {
       await stopOne().catch((error: unknown) => console.error(`while stopping: ${String(error)}`));
     }
@@ -57,6 +71,12 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop(0));
   process.once("SIGTERM", () => void stop(0));
+  // `npm start` may die without passing its signal on (SIGTERM to npm alone): when this
+  // process is orphaned, it stops itself, and everything it started, cleanly.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 500).unref();
 
   try {
     const emulators: Emulators = await startEmulators({ dynamodbPort, snsSqsPort, dataDir });

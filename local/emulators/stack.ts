@@ -21,10 +21,15 @@ export interface EmulatorEndpoints {
 }
 
 export interface Emulators extends EmulatorEndpoints {
+  /** DynamoDB Local's Java process. */
+  readonly dynamodbPid: number | undefined;
   stop(): Promise<void>;
 }
 
-/** Starts DynamoDB Local and the SNS/SQS emulator; with `dataDir`, their data persists there. */
+/**
+ * Starts DynamoDB Local and the SNS/SQS emulator; with `dataDir`, their data persists there
+ * (and DynamoDB Local runs in its own process group: see `startDynamoDbLocal`).
+ */
 export async function startEmulators(options: {
   dynamodbPort: number;
   snsSqsPort: number;
@@ -32,7 +37,7 @@ export async function startEmulators(options: {
 }): Promise<Emulators> {
   const dynamodb = await startDynamoDbLocal({
     port: options.dynamodbPort,
-    ...(options.dataDir ? { dataDir: `${options.dataDir}/dynamodb` } : {}),
+    ...(options.dataDir ? { dataDir: `${options.dataDir}/dynamodb`, detached: true } : {}),
   });
   try {
     const snsSqs = await startSnsSqsEmulator({
@@ -42,6 +47,7 @@ export async function startEmulators(options: {
     return {
       dynamodb: dynamodb.endpoint,
       snsSqs: snsSqs.endpoint,
+      dynamodbPid: dynamodb.pid,
       async stop() {
         await snsSqs.stop();
         await dynamodb.stop();

@@ -117,3 +117,18 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
     ...(body.length > 0 ? { body: isText ? body.toString("utf8") : body.toString("base64") } : {}),
   };
 }
+
+/**
+ * Stops a server the way a load balancer drains a target: no new connections, idle
+ * keep-alive connections closed (and each one closed as soon as its request is answered),
+ * in-flight requests allowed to finish, for at most `boundMs`; then whatever is left is cut.
+ */
+export async function closeGracefully(server: Server, boundMs = 10_000): Promise<void> {
+  const closed = new Promise<void>((done) => server.close(() => done()));
+  server.closeIdleConnections();
+  const sweep = setInterval(() => server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => server.closeAllConnections(), boundMs);
+  await closed;
+  clearInterval(sweep);
+  clearTimeout(cut);
+}

@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { apiFunction } from "../../infra/topology";
 import { localIssuer } from "../emulators/local-issuer";
@@ -9,7 +10,10 @@ import { consoleLogger } from "../process/console-logger";
 import { fileCheckpoints } from "./checkpoint-file";
 import { startEventSources } from "./event-sources";
 import { buildFunction } from "./functions";
-import { createHttpBridge } from "./http-bridge";
+import { closeGracefully, createHttpBridge } from "./http-bridge";
+
+/** The longest a clean stop waits for in-flight requests, and then for consumer batches. */
+const DRAIN_BOUND_MS = 10_000;
 
 /** Failed records are retried after this long locally, instead of the queues' minutes. */
 export const LOCAL_RETRY_DELAY_SECONDS = 2;
@@ -56,10 +60,22 @@ export async function serveShop(options: ServeOptions): Promise<{ stop(): Promis
     throw error;
   }
   return {
+    /**
+     * Stops cleanly: the API takes no new requests and finishes those in flight, then the
+     * event sources finish their batches (checkpointing the stream as they go), each within a
+     * bound. The emulators are stopped after this, by the caller.
+     */
     async stop() {
-      await new Promise((done) => http.close(() => done(undefined)));
-      http.closeAllConnections();
-      await sources.stop();
+      await closeGracefully(http, DRAIN_BOUND_MS);
+      const stopped = await Promise.race([
+        sources.stop().then(() => true),
+        sleep(DRAIN_BOUND_MS).then(() => false),
+      ]);
+      if (!stopped) {
+        consoleLogger("shop-local").warn(
+          "consumers still busy after the drain bound; stopping anyway",
+        );
+      }
     },
   };
 }
