@@ -23,7 +23,11 @@ import type { TestShop } from "./test-shop";
 export function runConsumers(
   shop: TestShop,
   only: readonly ConsumerName[],
-  options: { env?: Environment; wrap?: EventSourcesOptions["wrap"] } = {},
+  options: {
+    env?: Environment;
+    wrap?: EventSourcesOptions["wrap"];
+    scheduleEveryMs?: number;
+  } = {},
 ): Promise<Poller> {
   return startEventSources({
     provisioned: shop.provisioned,
@@ -32,6 +36,7 @@ export function runConsumers(
     retryDelaySeconds: 0,
     logger: shop.logger,
     ...(options.env ? { env: options.env } : {}),
+    ...(options.scheduleEveryMs ? { scheduleEveryMs: options.scheduleEveryMs } : {}),
     ...(options.wrap ? { wrap: options.wrap } : {}),
   });
 }

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
+import type { ReconcileReport } from "../core/orders/reconciler";
+import { NOT_SETTLED_REASON } from "../core/orders/reconciler";
+import { consumers } from "../infra/topology";
+import { buildFunction } from "../local/lambda/functions";
+import { createLambdaContext } from "../local/lambda/lambda-context";
+import type { Poller } from "../local/lambda/sqs-poller";
+import { runConsumers } from "../test/support/consumer-harness";
+import { type FaultProxy, startFaultProxy } from "../test/support/fault-proxy";
+import {
+  aProduct,
+  asAdmin,
+  createTestShop,
+  eventually,
+  type TestShop,
+} from "../test/support/test-shop";
+
+let shop: TestShop;
+let sns: FaultProxy;
+let repository: DynamoOrderRepository;
+
+beforeAll(async () => {
+  shop = await createTestShop();
+  await shop.putProducts([
+    aProduct({ productId: "clock", stock: 10 }),
+    aProduct({ productId: "lamp", stock: 10 }),
+  ]);
+  sns = await startFaultProxy(shop.endpoints.snsSqs);
+  repository = new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames);
+});
+afterAll(async () => {
+  await sns.close();
+  shop.destroy();
+});
+
+/** One pass of the reconciler, built as its Lambda is, with these settings. */
+async function reconcile(env: Record<string, string>): Promise<ReconcileReport> {
+  const handler = await buildFunction<unknown, ReconcileReport>(
+    consumers.reconciler,
+    shop.envFor(consumers.reconciler, env),
+    { logger: shop.logger },
+  );
+  return handler({}, createLambdaContext("reconciler", 60_000));
+}
+
+/** An order placed while SNS was down: its order_created stays owed in the order. */
+async function placeWhileSnsDown(customerId: string): Promise<string> {
+  sns.set("refuse");
+  const { orders } = shop.services({ AWS_ENDPOINT_URL_SNS: sns.url });
+  const result = await orders.placeOrder(asAdmin, {
+    customerId,
+    items: [{ productId: "clock", quantity: 1 }],
+  });
+  sns.set("pass");
+  if (result.kind !== "placed") throw new Error(result.kind);
+  return result.order.orderId;
+}
+
+describe("the reconciler", () => {
+  it("publishes what an order still owes after the grace period, once, and empties its outbox", async () => {
+    const created = await shop.subscribeProbe(["order_created"]);
+    const orderId = await placeWhileSnsDown("owed");
+    // Within the grace period the stream may still deliver it: left alone.
+    expect((await reconcile({ OUTBOX_GRACE_SECONDS: "60" })).redelivered).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await reconcile({ OUTBOX_GRACE_SECONDS: "1" })).toMatchObject({
+      redelivered: 1,
+      unfinished: false,
+    });
+    const [message] = await created.receive(1);
+    expect(JSON.parse(message?.Body ?? "{}")).toMatchObject({
+      eventId: `${orderId}:order_created`,
+    });
+    expect((await repository.getOrder(orderId))?.owed).toBeUndefined();
+    // Nothing is owed any more: the next pass publishes nothing.
+    expect((await reconcile({ OUTBOX_GRACE_SECONDS: "0" })).redelivered).toBe(0);
+    expect(await created.countArriving(1000)).toBe(0);
+  });
+
+  it("says so when an event has been owed for longer than the alarm threshold", async () => {
+    await placeWhileSnsDown("stuck");
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    sns.set("refuse");
+    const stuck = shop.envFor(consumers.reconciler, {
+      AWS_ENDPOINT_URL_SNS: sns.url,
+      OUTBOX_GRACE_SECONDS: "0",
+      OWED_ALARM_SECONDS: "1",
+      AWS_SDK_MAX_ATTEMPTS: "1",
+    });
+    const handler = await buildFunction<unknown, ReconcileReport>(consumers.reconciler, stuck, {
+      logger: shop.logger,
+    });
+    await expect(handler({}, createLambdaContext("reconciler", 60_000))).rejects.toThrow(
+      /SNS did not answer/,
+    );
+    sns.set("pass");
+    const report = await reconcile({ OUTBOX_GRACE_SECONDS: "0", OWED_ALARM_SECONDS: "1" });
+    expect(report.oldestOwedSeconds).toBeGreaterThanOrEqual(1);
+    expect(shop.logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: "error",
+        message: "events owed for too long: the stream is not delivering",
+      }),
+    );
+  });
+
+  it("rejects an order that never settled, through the lifecycle, and its stock returns", async () => {
+    let inventory: Poller | undefined;
+    try {
+      inventory = await runConsumers(shop, ["streamProcessor", "inventory"]);
+      const { orders } = shop.services();
+      const result = await orders.placeOrder(asAdmin, {
+        customerId: "forgotten",
+        items: [{ productId: "lamp", quantity: 2 }],
+      });
+      if (result.kind !== "placed") throw new Error(result.kind);
+      const stockAfterOrder = await shop.stockOf("lamp");
+      // No fraud consumer runs here: nothing will ever decide this order (nor the
+      // orders the tests above placed, which this pass times out as well).
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      expect((await reconcile({ PENDING_TIMEOUT_SECONDS: "1" })).timedOut).toBeGreaterThanOrEqual(
+        1,
+      );
+      const rejected = await repository.getOrder(result.order.orderId);
+      expect(rejected).toMatchObject({ status: "REJECTED", statusReason: NOT_SETTLED_REASON });
+      await eventually(
+        () => shop.stockOf("lamp"),
+        (stock) => stock === (stockAfterOrder ?? 0) + 2,
+        { what: "the stock back" },
+      );
+      // Rejected once: the next pass finds nothing PENDING.
+      expect((await reconcile({ PENDING_TIMEOUT_SECONDS: "1" })).timedOut).toBe(0);
+    } finally {
+      await inventory?.stop();
+    }
+  });
+});

@@ -1,0 +1,104 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { Order } from "../../core/orders/order";
+import { eventually } from "./test-shop";
+
+/** Where a drill's data is: a document client and the physical table names. */
+export interface ShopData {
+  readonly document: DynamoDBDocumentClient;
+  readonly tables: { orders: string; products: string; orderHistory: string; mailOutbox: string };
+}
+
+const FINAL = new Set(["CONFIRMED", "REJECTED", "CANCELLED", "SHIPPED"]);
+const RELEASING = new Set(["REJECTED", "CANCELLED"]);
+
+async function orderOf(data: ShopData, orderId: string): Promise<Order | undefined> {
+  const { Item } = await data.document.send(
+    new GetCommand({ TableName: data.tables.orders, Key: { orderId }, ConsistentRead: true }),
+  );
+  return Item as Order | undefined;
+}
+
+async function stockOf(data: ShopData, productId: string): Promise<number> {
+  const { Item } = await data.document.send(
+    new GetCommand({ TableName: data.tables.products, Key: { productId }, ConsistentRead: true }),
+  );
+  return Number(Item?.stock);
+}
+
+async function itemsOf(data: ShopData, table: string, orderId: string) {
+  const { Items = [] } = await data.document.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: "orderId = :o",
+      ExpressionAttributeValues: { ":o": orderId },
+    }),
+  );
+  return Items;
+}
+
+/**
+ * What "nothing lost" means, checked after a fault: every order placed reaches a final
+ * status; no stock below zero; stock conserved (what was there = what is there + the units
+ * of orders that keep theirs); every order's history has its creation and each status
+ * change; every email owed was written exactly once; nothing is still owed. Waits up to
+ * `timeoutMs` for the system to get there, and returns how long it took.
+ */
+export async function expectEverythingSettled(
+  data: ShopData,
+  orderIds: readonly string[],
+  initialStock: ReadonlyMap<string, number>,
+  { timeoutMs = 60_000 } = {},
+): Promise<number> {
+  const started = Date.now();
+  const orders = await eventually(
+    async () => Promise.all(orderIds.map((id) => orderOf(data, id))),
+    (all) =>
+      all.every(
+        (o) =>
+          o !== undefined &&
+          FINAL.has(o.status) &&
+          (!RELEASING.has(o.status) || o.stockReleased === true) &&
+          Object.keys(o.owed ?? {}).filter((k) => k !== "_").length === 0,
+      ),
+    { timeoutMs, intervalMs: 250, what: "every order settled, its stock and events accounted for" },
+  );
+  const settledMs = Date.now() - started;
+  const kept = new Map<string, number>();
+  for (const order of orders as Order[]) {
+    if (RELEASING.has(order.status)) continue;
+    for (const line of order.items) {
+      kept.set(line.productId, (kept.get(line.productId) ?? 0) + line.quantity);
+    }
+  }
+  for (const [productId, initial] of initialStock) {
+    const now = await stockOf(data, productId);
+    if (now < 0) throw new Error(`${productId} is below zero: ${now}`);
+    if (initial !== now + (kept.get(productId) ?? 0)) {
+      throw new Error(
+        `${productId}: ${initial} at first, ${now} now, ${kept.get(productId) ?? 0} sold`,
+      );
+    }
+  }
+  await eventually(
+    async () =>
+      Promise.all(
+        (orders as Order[]).map(async (order) => ({
+          order,
+          history: await itemsOf(data, data.tables.orderHistory, order.orderId),
+          mail: await itemsOf(data, data.tables.mailOutbox, order.orderId),
+        })),
+      ),
+    (all) =>
+      all.every(({ order, history, mail }) => {
+        const changes = history.filter((h) => h.change === "STATUS_CHANGED");
+        const created = history.some((h) => h.change === "CREATED");
+        const reachedStatus = changes.some((h) => h.toStatus === order.status);
+        const mailed = mail.map((m) => String(m.eventType));
+        const once = new Set(mailed).size === mailed.length;
+        const confirmed = order.status === "CONFIRMED" || order.status === "SHIPPED";
+        return created && reachedStatus && once && mailed.includes("order_confirmed") === confirmed;
+      }),
+    { timeoutMs, intervalMs: 250, what: "every order's history and emails complete" },
+  );
+  return settledMs;
+}
