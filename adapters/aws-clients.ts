@@ -35,6 +35,8 @@ export function sdkClientSettings(sdk: SdkSettings) {
     requestHandler: {
       connectionTimeout: sdk.connectionTimeoutMs,
       requestTimeout: sdk.requestTimeoutMs,
+      // Without it the SDK only logs a warning and goes on waiting, however long that is.
+      throwOnRequestTimeout: true,
     },
   };
 }

@@ -50,6 +50,9 @@ type RouteHandler = (
 /** The largest request body taken (API Gateway's own limit is 10 MB); larger is 413. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** What a 503 tells the client to wait before it retries. */
+const RETRY_AFTER_SECONDS = "1";
+
 const requestHandler = handlers.createAPIGatewayProxyEventV2RequestHandler();
 
 /**
@@ -151,7 +154,12 @@ export function createApiHandler({
     const cors = corsHeaders(config.allowedOrigins, event.headers?.origin);
     const answer = (result: HttpResult): HttpResult => ({
       ...result,
-      headers: { ...result.headers, ...cors },
+      // 503 is always "try again": say when, so clients and SDKs back off rather than hammer.
+      headers: {
+        ...result.headers,
+        ...cors,
+        ...(result.statusCode === 503 ? { "retry-after": RETRY_AFTER_SECONDS } : {}),
+      },
     });
     const method = event.requestContext.http.method;
     if (method === "OPTIONS") return answer(preflight());

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import {
   IdempotencyAlreadyInProgressError,
@@ -51,6 +52,9 @@ export class DeadlineError extends Error {
     this.name = "DeadlineError";
   }
 }
+/** How long a record waits, within its invocation, for a claim another delivery holds. */
+const CLAIM_WAIT_MS = 2000;
+const CLAIM_POLL_MS = 200;
 /** Events are deduplicated for a week: longer than any redelivery or DLQ redrive window. */
 const DEDUPE_SECONDS = 7 * 24 * 60 * 60;
 
@@ -127,9 +131,27 @@ function onceEach<T extends ShopEventType>(
     },
     { persistenceStore: runtime.idempotencyStore, config, keyPrefix: runtime.name },
   );
+  // Another delivery holding the claim is most often busy with it right now and done in a
+  // moment: then waiting briefly finds the event done (or the claim released) without
+  // spending a receive of this message.
+  const handleOnceWaitingOnClaims = async (event: ShopEventOf<T>) => {
+    const waitUntil = Math.min(
+      Date.now() + CLAIM_WAIT_MS,
+      eventContext.deadline - RECORD_BUDGET_MS,
+    );
+    for (;;) {
+      try {
+        return await handleOnce(event);
+      } catch (error) {
+        const held = error instanceof IdempotencyAlreadyInProgressError;
+        if (!held || Date.now() + CLAIM_POLL_MS > waitUntil) throw error;
+        await sleep(CLAIM_POLL_MS);
+      }
+    }
+  };
   const note = (event: ShopEvent, outcome: EventHandling["outcome"], detail?: string) =>
     noteHandling(runtime, event, outcome, detail);
-  return async (event: ShopEvent, source: string): Promise<void> => {
+  const handleOne = async (event: ShopEvent, source: string): Promise<void> => {
     const logContext = {
       eventId: event.eventId,
       eventType: event.eventType,
@@ -145,15 +167,21 @@ function onceEach<T extends ShopEventType>(
     // Work that cannot finish before the deadline is not started: the record is retried.
     if (Date.now() > eventContext.deadline - RECORD_BUDGET_MS) throw new DeadlineError();
     try {
-      await handleOnce(event);
+      await handleOnceWaitingOnClaims(event as ShopEventOf<T>);
     } catch (error) {
       if (error instanceof IdempotencyAlreadyInProgressError) {
-        // Another delivery of this event is being handled right now. Its own message is
-        // retried if it fails (or its process dies), so this copy has nothing left to do.
-        runtime.logger.info("duplicate of an event in progress; dropped", logContext);
-        runtime.metrics.addMetric("DuplicateEvents", MetricUnit.Count, 1);
-        await note(event, "duplicate", "another delivery was in progress");
-        return;
+        // Someone holds this event's claim: another delivery being handled right now, or an
+        // attempt that gave up on a write DynamoDB then carried out late (a claim with no
+        // one behind it). Dropping this copy would lose the event in the second case, so it
+        // is retried: by the time it comes back (the visibility timeout, six function
+        // timeouts) the claim has either completed, and the event is seen as done, or
+        // expired, and the event is handled.
+        runtime.logger.info("another delivery holds this event's claim; retried later", {
+          ...logContext,
+          claimExpiresAt: error.existingRecord?.inProgressExpiryTimestamp,
+        });
+        await note(event, "failed", "another delivery held its claim");
+        throw error;
       }
       runtime.logger.error("event failed; it will be retried", {
         ...logContext,
@@ -174,6 +202,24 @@ function onceEach<T extends ShopEventType>(
       1,
     );
     await note(event, firstTime ? "processed" : "duplicate");
+  };
+  // Copies of one event in one invocation (a batch may hold two) share a single handling:
+  // the copy succeeds or fails with the first, and never races it for the claim.
+  const handling = new Map<string, Promise<void>>();
+  return async (event: ShopEvent, source: string): Promise<void> => {
+    const first = handling.get(event.eventId);
+    if (first) {
+      await first;
+      runtime.logger.info("copy of an event in the same batch; handled once", {
+        eventId: event.eventId,
+        source,
+      });
+      runtime.metrics.addMetric("DuplicateEvents", MetricUnit.Count, 1);
+      return;
+    }
+    const handled = handleOne(event, source);
+    handling.set(event.eventId, handled);
+    await handled;
   };
 }
 

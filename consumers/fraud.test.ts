@@ -1,3 +1,5 @@
+import { IdempotencyConfig } from "@aws-lambda-powertools/idempotency";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Order } from "../core/orders/order";
 import type { OrderService } from "../core/orders/order-service";
@@ -145,6 +147,40 @@ describe("the fraud consumer", () => {
       { what: "the DLQ" },
     );
     expect(await peekBodies(shop, queue().deadLetterUrl)).toContain("{not json");
+    await consumer.stop();
+  });
+
+  it("retries, never drops, an event whose claim nobody is behind, and decides it once the claim expires", async () => {
+    // What an attempt leaves when DynamoDB carries out its claim after the attempt gave
+    // up waiting: the event claimed IN PROGRESS, and no one handling it.
+    const order = await place("ghost-claim", "book");
+    const event = orderCreatedEvent(order);
+    const claims = new DynamoDBPersistenceLayer({
+      tableName: shop.provisioned.tableNames.consumerIdempotency,
+      awsSdkV3Client: shop.local.dynamodb,
+    });
+    claims.configure({
+      config: new IdempotencyConfig({ eventKeyJmesPath: "eventId" }),
+      keyPrefix: "fraud",
+    });
+    // Longer than a record waits on a claim within its invocation (2 s).
+    const claimMs = 4000;
+    await claims.saveInProgress(event, claimMs);
+    const claimed = Date.now();
+    const consumer = await runConsumers(shop, ["fraud"], {
+      ...withPayment({}),
+      retryDelaySeconds: 2,
+    });
+    await sendToQueue(shop, queue().url, [event]);
+    const confirmed = await decided(order.orderId);
+    expect(confirmed?.status).toBe("CONFIRMED");
+    expect(Date.now() - claimed).toBeGreaterThanOrEqual(claimMs);
+    expect(shop.logger.lines).toContainEqual(
+      expect.objectContaining({
+        message: "another delivery holds this event's claim; retried later",
+        extra: expect.objectContaining({ eventId: event.eventId }),
+      }),
+    );
     await consumer.stop();
   });
 });

@@ -332,6 +332,7 @@ describe("HTTP around GraphQL", () => {
     });
     const response = await invoke(broken, httpEvent({ path: "/health" }));
     expect(response.status).toBe(503);
+    expect(response.headers["retry-after"]).toBe("1");
     expect(response.json).toEqual({
       status: "degraded",
       checks: { dynamodb: "unreachable", sns: "ok" },

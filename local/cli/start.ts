@@ -4,9 +4,17 @@ import { parseArgs } from "node:util";
 import { reapOrphan } from "../emulators/dynamodb-local";
 import { LOCAL_CREDENTIALS } from "../emulators/local-aws";
 import { JWKS_PATH, localIssuer } from "../emulators/local-issuer";
-import { type Emulators, provisionShop, RESOURCE_PREFIX, startEmulators } from "../emulators/stack";
+import {
+  type Emulators,
+  provisionShop,
+  RESOURCE_PREFIX,
+  startEmulators,
+  withLocalClients,
+} from "../emulators/stack";
+import { releaseAbandonedClaims } from "../lambda/abandoned-claims";
 import { serveShop } from "../lambda/serve";
 import { claimDataDir, releaseDataDir } from "../process/data-dir-lock";
+import { watchForOrphaning } from "../process/orphan-watch";
 import { LocalSetupError } from "../process/setup-error";
 import { assertPortFree } from "../process/tcp-ports";
 import { runWatchedChild } from "./dev-child";
@@ -71,18 +79,24 @@ async function main(): Promise<void> {
   };
   process.once("SIGINT", () => void stop(0));
   process.once("SIGTERM", () => void stop(0));
-  // `npm start` may die without passing its signal on (SIGTERM to npm alone): when this
-  // process is orphaned, it stops itself, and everything it started, cleanly.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) void stop(0);
-  }, 500).unref();
+  // npm may die without passing its signal on (killed outright): once this process is
+  // orphaned, it stops itself, and everything it started, cleanly.
+  watchForOrphaning(() => void stop(0));
 
   try {
     const emulators: Emulators = await startEmulators({ dynamodbPort, snsSqsPort, dataDir });
     stoppers.push(() => emulators.stop());
 
     const shop = await provisionShop(emulators, { prefix: RESOURCE_PREFIX, seed: true });
+    // What a run killed outright was still processing goes back to be processed now.
+    const claims = await withLocalClients(emulators, (clients) =>
+      releaseAbandonedClaims(clients.document, shop.provisioned.tableNames.consumerIdempotency),
+    );
+    if (emulators.releasedMessages + claims > 0) {
+      console.log(
+        `Handed back ${emulators.releasedMessages} messages and ${claims} event claims a stopped run was still processing.`,
+      );
+    }
     // The handlers' SDK clients take credentials from the environment, as in Lambda; the
     // emulators accept any.
     process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;

@@ -23,6 +23,8 @@ export interface EmulatorEndpoints {
 export interface Emulators extends EmulatorEndpoints {
   /** DynamoDB Local's Java process. */
   readonly dynamodbPid: number | undefined;
+  /** Messages a stopped run left in flight, made visible again at start. */
+  readonly releasedMessages: number;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startEmulators(options: {
       dynamodb: dynamodb.endpoint,
       snsSqs: snsSqs.endpoint,
       dynamodbPid: dynamodb.pid,
+      releasedMessages: snsSqs.released,
       async stop() {
         await snsSqs.stop();
         await dynamodb.stop();
@@ -81,6 +84,19 @@ export function createLocalClients(endpoints: EmulatorEndpoints): LocalClients &
       sqs.destroy();
     },
   };
+}
+
+/** Runs `work` with clients pointed at the emulators, and closes them after. */
+export async function withLocalClients<T>(
+  endpoints: EmulatorEndpoints,
+  work: (clients: ReturnType<typeof createLocalClients>) => Promise<T>,
+): Promise<T> {
+  const clients = createLocalClients(endpoints);
+  try {
+    return await work(clients);
+  } finally {
+    clients.destroy();
+  }
 }
 
 /**
@@ -128,14 +144,11 @@ export async function provisionShop(
   endpoints: EmulatorEndpoints,
   options: { prefix: string; seed: boolean },
 ): Promise<ProvisionedShop> {
-  const clients = createLocalClients(endpoints);
-  try {
+  return withLocalClients(endpoints, async (clients) => {
     const provisioned = await provisionTopology(clients, options.prefix);
     const seeded = options.seed
       ? await seedCatalogIfEmpty(clients.document, provisioned.tableNames.products)
       : 0;
     return { provisioned, seeded };
-  } finally {
-    clients.destroy();
-  }
+  });
 }

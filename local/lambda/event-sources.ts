@@ -26,6 +26,12 @@ export interface EventSourcesOptions {
   readonly only?: readonly ConsumerName[];
   /** Settings added to every consumer's environment (such as PAYMENT_LATENCY_MS). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * How long a failed message waits before it is retried. By default the consumer's
+   * timeout: by then any claim the failed attempt left on its events has expired, as it
+   * has in the cloud, where the message waits the queue's visibility timeout (six
+   * timeouts). Tests that inject failures before any claim is made retry at once (0).
+   */
   readonly retryDelaySeconds?: number;
   readonly checkpoints?: CheckpointStore;
   /** Where the pollers and the handlers log; each consumer's own logger by default. */
@@ -69,9 +75,7 @@ export async function startEventSources(options: EventSourcesOptions): Promise<P
       concurrency:
         "reservedConcurrency" in spec ? spec.reservedConcurrency : DEFAULT_LOCAL_CONCURRENCY,
       logger,
-      ...(options.retryDelaySeconds !== undefined
-        ? { retryDelaySeconds: options.retryDelaySeconds }
-        : {}),
+      retryDelaySeconds: options.retryDelaySeconds ?? spec.timeoutSeconds,
     };
     const source = spec.source;
     switch (source.kind) {

@@ -15,9 +15,6 @@ import { closeGracefully, createHttpBridge } from "./http-bridge";
 /** The longest a clean stop waits for in-flight requests, and then for consumer batches. */
 const DRAIN_BOUND_MS = 10_000;
 
-/** Failed records are retried after this long locally, instead of the queues' minutes. */
-export const LOCAL_RETRY_DELAY_SECONDS = 2;
-
 export interface ServeOptions {
   readonly provisioned: Provisioned;
   readonly endpoints: EmulatorEndpoints;
@@ -36,7 +33,6 @@ export async function serveShop(options: ServeOptions): Promise<{ stop(): Promis
   const sources = await startEventSources({
     provisioned: options.provisioned,
     endpoints: options.endpoints,
-    retryDelaySeconds: LOCAL_RETRY_DELAY_SECONDS,
     checkpoints: fileCheckpoints(join(options.dataDir, "stream-checkpoints.json")),
   });
   const api = await buildFunction<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(

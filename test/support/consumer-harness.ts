@@ -17,8 +17,9 @@ import type { Poller } from "../../local/lambda/sqs-poller";
 import type { TestShop } from "./test-shop";
 
 /**
- * Runs some consumers behind their local event sources, retrying failures at once. `env`
- * adds settings to their environment, as a deployment would (PAYMENT_LATENCY_MS, ...).
+ * Runs some consumers behind their local event sources, retrying failures at once unless
+ * `retryDelaySeconds` says otherwise. `env` adds settings to their environment, as a
+ * deployment would (PAYMENT_LATENCY_MS, ...).
  */
 export function runConsumers(
   shop: TestShop,
@@ -27,13 +28,14 @@ export function runConsumers(
     env?: Environment;
     wrap?: EventSourcesOptions["wrap"];
     scheduleEveryMs?: number;
+    retryDelaySeconds?: number;
   } = {},
 ): Promise<Poller> {
   return startEventSources({
     provisioned: shop.provisioned,
     endpoints: shop.endpoints,
     only,
-    retryDelaySeconds: 0,
+    retryDelaySeconds: options.retryDelaySeconds ?? 0,
     logger: shop.logger,
     ...(options.env ? { env: options.env } : {}),
     ...(options.scheduleEveryMs ? { scheduleEveryMs: options.scheduleEveryMs } : {}),

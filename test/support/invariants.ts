@@ -50,17 +50,32 @@ export async function expectEverythingSettled(
   { timeoutMs = 60_000 } = {},
 ): Promise<number> {
   const started = Date.now();
+  const owedOf = (order: Order) => Object.keys(order.owed ?? {}).filter((k) => k !== "_");
+  const settled = (order: Order | undefined) =>
+    order !== undefined &&
+    FINAL.has(order.status) &&
+    (!RELEASING.has(order.status) || order.stockReleased === true) &&
+    owedOf(order).length === 0;
   const orders = await eventually(
     async () => Promise.all(orderIds.map((id) => orderOf(data, id))),
-    (all) =>
-      all.every(
-        (o) =>
-          o !== undefined &&
-          FINAL.has(o.status) &&
-          (!RELEASING.has(o.status) || o.stockReleased === true) &&
-          Object.keys(o.owed ?? {}).filter((k) => k !== "_").length === 0,
-      ),
-    { timeoutMs, intervalMs: 250, what: "every order settled, its stock and events accounted for" },
+    (all) => all.every(settled),
+    {
+      timeoutMs,
+      intervalMs: 250,
+      what: "every order settled, its stock and events accounted for",
+      describe: (all) => {
+        const unsettled = all.flatMap((order, i) =>
+          settled(order)
+            ? []
+            : [
+                order
+                  ? `${order.orderId} ${order.status}${order.stockReleased ? " released" : ""} owes [${owedOf(order).join(", ")}]`
+                  : `${orderIds[i]} missing`,
+              ],
+        );
+        return `${unsettled.length} of ${all.length} not settled: ${unsettled.slice(0, 10).join("; ")}`;
+      },
+    },
   );
   const settledMs = Date.now() - started;
   const kept = new Map<string, number>();

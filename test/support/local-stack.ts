@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { tables } from "../../infra/topology";
+import { createLocalClients, RESOURCE_PREFIX } from "../../local/emulators/stack";
+import { freePort } from "../../local/process/tcp-ports";
+import type { ShopData } from "./invariants";
+
+/** `npm start` (the command itself, without npm around it) as a child process. */
+export interface LocalStack {
+  readonly child: ChildProcess;
+  /** Everything it printed so far, stdout and stderr together. */
+  output(): string;
+  /** Resolves once it says it is running. */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Sends the signal and resolves with the exit code (null when killed by the signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function startLocalStack(
+  dataDir: string,
+  env: Record<string, string>,
+  args: string[] = [],
+): LocalStack {
+  const child = spawn(
+    process.execPath,
+    ["--disable-warning=ExperimentalWarning", "--import", "tsx", "local/cli/start.ts", ...args],
+    {
+      env: { ...process.env, DATA_DIR: dataDir, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let output = "";
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return {
+    child,
+    output: () => output,
+    ready: (timeoutMs = 60_000) =>
+      waitFor(() => output.includes("Press Ctrl-C to stop."), "npm start to be running", {
+        timeoutMs,
+        unless: () => (child.exitCode !== null ? `it exited:\n${output}` : undefined),
+      }),
+    async stop(signal = "SIGTERM") {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Ports for the API and the emulators of one local stack. */
+export async function stackPorts(): Promise<{
+  PORT: string;
+  DYNAMODB_PORT: string;
+  SNS_SQS_PORT: string;
+}> {
+  return {
+    PORT: String(await freePort()),
+    DYNAMODB_PORT: String(await freePort()),
+    SNS_SQS_PORT: String(await freePort()),
+  };
+}
+
+/** The data of the stack `npm start` runs with DynamoDB Local on this port, to check invariants. */
+export function stackData(dynamodbPort: string): ShopData & { destroy(): void } {
+  const clients = createLocalClients({
+    dynamodb: `http://127.0.0.1:${dynamodbPort}`,
+    snsSqs: "http://127.0.0.1:1",
+  });
+  const name = (table: keyof typeof tables) => `${RESOURCE_PREFIX}${tables[table].logicalName}`;
+  return {
+    document: clients.document,
+    tables: {
+      orders: name("orders"),
+      products: name("products"),
+      orderHistory: name("orderHistory"),
+      mailOutbox: name("mailOutbox"),
+    },
+    destroy: () => clients.destroy(),
+  };
+}
+
+export async function waitFor(
+  check: () => boolean,
+  what: string,
+  options: { timeoutMs?: number; unless?: () => string | undefined } = {},
+): Promise<void> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (!check()) {
+    const reason = options.unless?.();
+    if (reason) throw new Error(`gave up waiting for ${what}: ${reason}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
