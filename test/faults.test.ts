@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import type { Order } from "../core/orders/order";
 import { orderCreatedEvent } from "../core/orders/order-events";
+import { MAX_REASON_LENGTH } from "../core/orders/order-lifecycle";
 import type { Poller } from "../local/lambda/sqs-poller";
 import { runConsumers } from "./support/consumer-harness";
 import { type FaultProxy, startFaultProxy } from "./support/fault-proxy";
@@ -107,5 +108,21 @@ describe("nothing is lost", () => {
     }
     const recoveryMs = await expectEverythingSettled(data, placedIds, initialStock());
     console.log(`process death after the transaction: settled in ${recoveryMs} ms`);
+  });
+
+  it("when an order is cancelled with the longest reason there is: it settles like any other", async () => {
+    const { lifecycle } = shop.services({ AWS_ENDPOINT_URL_SNS: sns.url });
+    const order = await placeThroughApi("long-reason", products[0] as string);
+    const tooLong = `${"why ".repeat(MAX_REASON_LENGTH / 4)}!`;
+    // One character over: refused before anything is written.
+    await expect(lifecycle.cancelOrder(asAdmin, order.orderId, tooLong)).rejects.toThrow(
+      `the reason must be at most ${MAX_REASON_LENGTH} characters`,
+    );
+    const longest = tooLong.slice(0, MAX_REASON_LENGTH);
+    const result = await lifecycle.cancelOrder(asAdmin, order.orderId, longest);
+    expect(result).toMatchObject({ kind: "changed", order: { status: "CANCELLED" } });
+    // Its stock back, its history and its email written: as for any cancellation.
+    const recoveryMs = await expectEverythingSettled(data, placedIds, initialStock());
+    console.log(`cancelled with a ${longest.length}-character reason: settled in ${recoveryMs} ms`);
   });
 });

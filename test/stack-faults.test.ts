@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -193,4 +194,14 @@ describe("the whole stack, under clients that retry", () => {
       `npm start killed mid-burst: settled ${Date.now() - restarted} ms after the restart`,
     );
   }, 240_000);
+
+  it("and after all of it, npm run dlq finds nothing in any dead-letter queue", () => {
+    const listing = execFileSync("npm", ["run", "-s", "dlq"], {
+      env: { ...process.env, ...ports },
+      encoding: "utf8",
+    });
+    const counts = [...listing.matchAll(/^(\S+) \((\d+)\)/gm)].map(([, name, n]) => [name, n]);
+    expect(counts.length).toBeGreaterThanOrEqual(5);
+    expect(counts.filter(([, n]) => n !== "0")).toEqual([]);
+  });
 });

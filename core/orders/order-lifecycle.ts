@@ -1,5 +1,6 @@
 import { ForbiddenError, maySeeOrderOf, requireAdmin, requireSignedIn } from "../shared/access";
 import { UnreachableCaseError } from "../shared/errors";
+import { EVENT_LIMITS } from "../shared/events";
 import { checkId, checkText } from "../shared/ids";
 import type { Clock } from "../shared/ports";
 import { actorOf, type Viewer } from "../shared/viewer";
@@ -22,7 +23,7 @@ export type ChangeStatusResult =
  * The longest cancellation reason: it is shown to the customer in the email the shop sends,
  * so it is a short note, not a document.
  */
-export const MAX_REASON_LENGTH = 500;
+export const MAX_REASON_LENGTH = EVENT_LIMITS.reasonLength;
 
 /** Attempts before a status change gives up to concurrent writers (they are rare and short). */
 const MAX_ATTEMPTS = 5;
@@ -100,7 +101,7 @@ export class OrderLifecycle {
   }
 
   /** Ships a CONFIRMED order: the shop's job, so admins only. */
-  shipOrder(viewer: Viewer, orderId: string): Promise<ChangeStatusResult> {
+  async shipOrder(viewer: Viewer, orderId: string): Promise<ChangeStatusResult> {
     const admin = requireAdmin(viewer);
     return this.changeStatus(checkId("the order id", orderId), "SHIPPED", actorOf(admin));
   }
@@ -110,7 +111,7 @@ export class OrderLifecycle {
    * own, and only while it is PENDING (once paid, cancelling is the shop's decision). An
    * order that is not the customer's answers as if it did not exist.
    */
-  cancelOrder(
+  async cancelOrder(
     viewer: Viewer,
     orderId: string,
     reason = "cancelled on request",

@@ -1,5 +1,13 @@
+import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
+import type { DynamoDBRecord } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoOrderRepository } from "../../adapters/dynamo-order-repository";
+import { setAsideMessage } from "../../consumers/stream-consumer";
 import type { Order } from "../../core/orders/order";
+import { orderCreatedEvent as buildOrderCreatedEvent } from "../../core/orders/order-events";
+import { consumers } from "../../infra/topology";
 import {
   orderCreatedEvent,
   queueDepth,
@@ -13,7 +21,13 @@ import {
   eventually,
   type TestShop,
 } from "../../test/support/test-shop";
-import { deadLetterQueues, peekDeadLetters, redriveDeadLetters } from "./dead-letters";
+import {
+  deadLetterQueues,
+  peekDeadLetters,
+  redriveDeadLetters,
+  redriveStreamFailures,
+  replayThroughStreamProcessor,
+} from "./dead-letters";
 
 let shop: TestShop;
 
@@ -29,7 +43,7 @@ describe("dead letters", () => {
       expect.arrayContaining([
         { name: "fraud-dlq", source: "fraud" },
         { name: "analytics-dlq", source: "analytics-subscription" },
-        expect.objectContaining({ name: "orders-stream-failures", note: expect.any(String) }),
+        expect.objectContaining({ name: "orders-stream-failures", replaysTo: "streamProcessor" }),
       ]),
     );
   });
@@ -75,11 +89,85 @@ describe("dead letters", () => {
     }
   });
 
-  it("refuses to redrive the stream's failure reports", async () => {
-    const reports = deadLetterQueues().find((q) => q.name === "orders-stream-failures");
-    if (!reports) throw new Error("no stream failure queue");
-    await expect(redriveDeadLetters(shop.local.sqs, shop.prefix, reports)).rejects.toThrow(
-      /cannot be redriven/,
+  it("hands the stream records set aside back to the stream processor, and keeps what fails again", async () => {
+    // An order that owes its order_created, and the INSERT record of it, as set aside by a
+    // stream processor that could not handle it then.
+    const repository = new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames);
+    const now = new Date().toISOString();
+    const order: Order = {
+      orderId: `set-aside-${Date.now()}`,
+      customerId: "set-aside",
+      status: "PENDING",
+      items: [
+        {
+          productId: "kite",
+          productName: "Kite",
+          quantity: 1,
+          unitPriceCents: 1000,
+          lineTotalCents: 1000,
+        },
+      ],
+      totalCents: 1000,
+      currency: "USD",
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    const owed = buildOrderCreatedEvent(order);
+    await repository.placeOrder({ ...order, owed: { [owed.eventId]: owed } });
+    const { Item } = await shop.local.document.send(
+      new GetCommand({
+        TableName: shop.provisioned.tableNames.orders,
+        Key: { orderId: order.orderId },
+      }),
+    );
+    const record = (image: Record<string, unknown>): DynamoDBRecord => ({
+      eventName: "INSERT",
+      dynamodb: {
+        Keys: { orderId: { S: String(image.orderId) } },
+        NewImage: marshall(image, { removeUndefinedValues: true }) as never,
+        SequenceNumber: "1",
+      },
+    });
+    const failures = shop.provisioned.failureQueues.streamFailures.url;
+    await shop.local.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: failures,
+        Entries: [record(Item ?? {}), record({ orderId: "corrupt", status: "NOT A STATUS" })].map(
+          (r, i) => ({
+            Id: String(i),
+            MessageBody: JSON.stringify(setAsideMessage(r, "streamProcessor", "then unreadable")),
+          }),
+        ),
+      }),
+    );
+    expect(await peekDeadLetters(shop.local.sqs, shop.prefix, "orders-stream-failures")).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          eventType: "stream INSERT",
+          orderId: order.orderId,
+          reason: "then unreadable",
+        }),
+      ]),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+
+    const created = await shop.subscribeProbe(["order_created"]);
+    const replay = await replayThroughStreamProcessor(shop.envFor(consumers.streamProcessor));
+    expect(await redriveStreamFailures(shop.local.sqs, shop.prefix, replay)).toEqual({
+      processed: 2,
+      failed: 0,
+      unreadable: 0,
+    });
+    // The good one went through: its event is published, and no longer owed.
+    const [message] = await created.receive(1);
+    expect(JSON.parse(message?.Body ?? "{}")).toMatchObject({ eventId: owed.eventId });
+    expect((await repository.getOrder(order.orderId))?.owed).toBeUndefined();
+    // The corrupt one was set aside again, under a new message: the one left.
+    await eventually(
+      () => peekDeadLetters(shop.local.sqs, shop.prefix, "orders-stream-failures"),
+      (letters) => letters.length === 1 && letters[0]?.orderId === "corrupt",
+      { what: "only the corrupt record left" },
     );
   });
 });

@@ -1,18 +1,26 @@
 import {
+  ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   GetQueueUrlCommand,
+  type Message,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import { consumers, failureQueues, queues } from "../../infra/topology";
+import { buildFunction } from "../lambda/functions";
+import { createLambdaContext } from "../lambda/lambda-context";
 
-/** A dead-letter queue of the topology, and the queue its messages came from. */
+/** A dead-letter queue of the topology, and where its messages go back to. */
 export interface DeadLetterQueue {
   readonly name: string;
-  /** Where a redrive sends the messages back; undefined when they cannot go back. */
+  /** The queue a redrive sends the messages back to. */
   readonly source?: string;
+  /** The function a redrive hands the records back to, when they are records, not messages. */
+  readonly replaysTo?: "streamProcessor";
   readonly note?: string;
 }
 
@@ -32,7 +40,8 @@ export function deadLetterQueues(): DeadLetterQueue[] {
   }
   list.push({
     name: failureQueues.streamFailures.logicalName,
-    note: "describes stream batches that failed; fix the cause, the records stay in the table",
+    replaysTo: "streamProcessor",
+    note: "stream records the stream processor set aside; a redrive hands them back to it",
   });
   return list;
 }
@@ -43,6 +52,8 @@ export interface DeadLetter {
   readonly eventType?: string;
   readonly eventId?: string;
   readonly orderId?: string;
+  /** Why a stream record was set aside. */
+  readonly reason?: string;
   readonly body: string;
 }
 
@@ -53,7 +64,20 @@ async function urlOf(sqs: SQSClient, prefix: string, name: string): Promise<stri
 }
 
 /** What a message says about its event, whether it is the event itself or an SNS envelope. */
-function describeBody(body: string): Pick<DeadLetter, "eventType" | "eventId" | "orderId"> {
+function describeBody(
+  body: string,
+): Pick<DeadLetter, "eventType" | "eventId" | "orderId" | "reason"> {
+  const record = setAsideRecordOf(body);
+  if (record) {
+    const orderId = record.dynamodb?.Keys?.orderId?.S;
+    const reason = (JSON.parse(body) as { requestContext?: { reason?: string } }).requestContext
+      ?.reason;
+    return {
+      eventType: `stream ${record.eventName ?? "record"}`,
+      ...(orderId ? { orderId } : {}),
+      ...(reason ? { reason } : {}),
+    };
+  }
   try {
     let parsed = JSON.parse(body) as Record<string, unknown>;
     if (parsed.Type === "Notification" && typeof parsed.Message === "string") {
@@ -117,7 +141,7 @@ export async function redriveDeadLetters(
   queue: DeadLetterQueue,
 ): Promise<number> {
   if (!queue.source)
-    throw new Error(`${queue.name} cannot be redriven: ${queue.note ?? "no source queue"}`);
+    throw new Error(`${queue.name} has no source queue to redrive to: ${queue.note ?? ""}`);
   const from = await urlOf(sqs, prefix, queue.name);
   const to = await urlOf(sqs, prefix, queue.source);
   let moved = 0;
@@ -150,4 +174,93 @@ export async function redriveDeadLetters(
     );
     moved += Messages.length;
   }
+}
+
+/** What a redrive of set-aside stream records did. */
+export interface StreamRedrive {
+  /** Records the stream processor took back (set aside again, they return with a new message). */
+  readonly processed: number;
+  /** Records it failed on again, left in the queue for the next try. */
+  readonly failed: number;
+  /** Messages that carry no record (a batch description), left where they are. */
+  readonly unreadable: number;
+}
+
+/**
+ * Hands each record set aside on the stream failures queue back to the stream processor
+ * (`replay` invokes it with that one record, as its stream would, and says whether it was
+ * processed), deleting the message of each one processed. Only the messages there at the
+ * start are replayed, each once.
+ */
+export async function redriveStreamFailures(
+  sqs: SQSClient,
+  prefix: string,
+  replay: (record: DynamoDBRecord) => Promise<boolean>,
+): Promise<StreamRedrive> {
+  const url = await urlOf(sqs, prefix, failureQueues.streamFailures.logicalName);
+  // Take them all out of sight first, so a record set aside again is not replayed twice.
+  const taken: Message[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: url,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 300,
+        WaitTimeSeconds: 0,
+      }),
+    );
+    if (Messages.length === 0) break;
+    taken.push(...Messages);
+  }
+  let processed = 0;
+  let failed = 0;
+  let unreadable = 0;
+  for (const message of taken) {
+    const record = setAsideRecordOf(message.Body ?? "");
+    const done = record ? await replay(record) : false;
+    if (!record) unreadable++;
+    else if (done) processed++;
+    else failed++;
+    if (done) {
+      await sqs.send(
+        new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }),
+      );
+    } else {
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: url,
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: 1,
+        }),
+      );
+    }
+  }
+  return { processed, failed, unreadable };
+}
+
+function setAsideRecordOf(body: string): DynamoDBRecord | undefined {
+  try {
+    const parsed = JSON.parse(body) as { record?: DynamoDBRecord };
+    return parsed.record?.dynamodb ? parsed.record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The stream processor with this environment, as a replay for `redriveStreamFailures`:
+ * invoked with one record, as its stream would, and processed unless it reports it failed.
+ */
+export async function replayThroughStreamProcessor(
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<(record: DynamoDBRecord) => Promise<boolean>> {
+  const spec = consumers.streamProcessor;
+  const handler = await buildFunction<DynamoDBStreamEvent, DynamoDBBatchResponse>(spec, env);
+  return async (record) => {
+    const response = await handler(
+      { Records: [record] },
+      createLambdaContext("streamProcessor", spec.timeoutSeconds * 1000),
+    );
+    return (response?.batchItemFailures ?? []).length === 0;
+  };
 }

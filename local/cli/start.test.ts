@@ -77,25 +77,32 @@ describe("npm start", () => {
     }
   }, 120_000);
 
-  it("stops everything it started when npm itself is killed and cannot pass the signal on", async () => {
-    const ports = await stackPorts();
-    const npm = spawn("npm", ["start"], {
-      env: { ...process.env, DATA_DIR: dataDir, ...ports },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    npm.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    await waitFor(() => output.includes("Press Ctrl-C to stop."), "npm start to be running");
-    npm.kill("SIGKILL");
-    // Orphaned, the shop stops itself: the API and DynamoDB Local let go of their ports.
-    const deadline = Date.now() + 20_000;
-    while (
-      !((await portIsFree(Number(ports.PORT))) && (await portIsFree(Number(ports.DYNAMODB_PORT))))
-    ) {
-      if (Date.now() > deadline) throw new Error("the orphaned shop is still running");
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }, 120_000);
+  it.each<{ signal: NodeJS.Signals; how: string }>([
+    { signal: "SIGTERM", how: "stopped" },
+    { signal: "SIGKILL", how: "killed, and cannot pass the signal on" },
+  ])(
+    "stops everything it started when npm itself is $how ($signal)",
+    async ({ signal }) => {
+      const ports = await stackPorts();
+      const npm = spawn("npm", ["start"], {
+        env: { ...process.env, DATA_DIR: dataDir, ...ports },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      npm.stdout?.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
+      await waitFor(() => output.includes("Press Ctrl-C to stop."), "npm start to be running");
+      npm.kill(signal);
+      // Orphaned, the shop stops itself: the API and DynamoDB Local let go of their ports.
+      const deadline = Date.now() + 20_000;
+      while (
+        !((await portIsFree(Number(ports.PORT))) && (await portIsFree(Number(ports.DYNAMODB_PORT))))
+      ) {
+        if (Date.now() > deadline) throw new Error("the orphaned shop is still running");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    },
+    120_000,
+  );
 });

@@ -14,7 +14,10 @@ export interface LocalStack {
   output(): string;
   /** Resolves once it says it is running. */
   ready(timeoutMs?: number): Promise<void>;
-  /** Sends the signal and resolves with the exit code (null when killed by the signal). */
+  /**
+   * Sends the signal to its process group, as Ctrl-C or a process manager does, and resolves
+   * with its exit code (null when the signal killed it).
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -29,6 +32,8 @@ export function startLocalStack(
     {
       env: { ...process.env, DATA_DIR: dataDir, ...env },
       stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, like a shell job.
+      detached: true,
     },
   );
   let output = "";
@@ -47,7 +52,9 @@ export function startLocalStack(
         unless: () => (child.exitCode !== null ? `it exited:\n${output}` : undefined),
       }),
     async stop(signal = "SIGTERM") {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null && child.pid) {
+        process.kill(-child.pid, signal);
+      }
       return exited;
     },
   };
