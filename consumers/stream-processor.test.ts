@@ -3,12 +3,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import type { Order } from "../core/orders/order";
-import { orderCreatedEvent } from "../core/orders/order-events";
 import { OrderLifecycle } from "../core/orders/order-lifecycle";
 import type { OrderService } from "../core/orders/order-service";
 import { shopEventSchema } from "../core/shared/events";
 import type { Poller } from "../local/lambda/sqs-poller";
-import { peekBodies, queueDepth, runConsumers } from "../test/support/consumer-harness";
+import {
+  anOrderOwingItsCreation,
+  peekBodies,
+  queueDepth,
+  runConsumers,
+} from "../test/support/consumer-harness";
 import {
   aProduct,
   asAdmin,
@@ -53,32 +57,6 @@ afterAll(async () => {
 });
 
 /** A new order as the api writes it: PENDING, owing its order_created. */
-function anOrder(orderId: string): Order {
-  const now = new Date().toISOString();
-  const draft: Order = {
-    orderId,
-    customerId: "killed",
-    status: "PENDING",
-    items: [
-      {
-        productId: "vase",
-        productName: "Vase",
-        quantity: 1,
-        unitPriceCents: 1000,
-        lineTotalCents: 1000,
-      },
-    ],
-    totalCents: 1000,
-    currency: "USD",
-    createdAt: now,
-    updatedAt: now,
-    version: 1,
-    updatedBy: "customer:killed",
-  };
-  const created = orderCreatedEvent(draft);
-  return { ...draft, owed: { [created.eventId]: created } };
-}
-
 async function place(customerId: string): Promise<Order> {
   const result = await orders.placeOrder(asAdmin, {
     customerId,
@@ -128,7 +106,14 @@ describe("the stream processor", () => {
     const created = await shop.subscribeProbe(["order_created"]);
     // Exactly what the transaction of a placed order leaves when its process dies before the
     // publish: the order, its stock taken, and order_created owed in the order itself.
-    const order = anOrder("killed-after-reserve");
+    const order = {
+      ...anOrderOwingItsCreation({
+        orderId: "killed-after-reserve",
+        customerId: "killed",
+        productId: "vase",
+      }),
+      updatedBy: "customer:killed",
+    };
     expect(await repository.placeOrder(order)).toEqual({ kind: "placed" });
     const [message] = await created.receive(1, 15_000);
     expect(shopEventSchema.parse(JSON.parse(message?.Body ?? "")).eventId).toBe(

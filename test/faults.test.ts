@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import type { Order } from "../core/orders/order";
-import { orderCreatedEvent } from "../core/orders/order-events";
 import { MAX_REASON_LENGTH } from "../core/orders/order-lifecycle";
 import type { Poller } from "../local/lambda/sqs-poller";
-import { runConsumers } from "./support/consumer-harness";
+import { anOrderOwingItsCreation, runConsumers } from "./support/consumer-harness";
 import { type FaultProxy, startFaultProxy } from "./support/fault-proxy";
-import { expectEverythingSettled, type ShopData } from "./support/invariants";
+import { describeSettled, expectEverythingSettled, type ShopData } from "./support/invariants";
 import { aProduct, asAdmin, createTestShop, type TestShop } from "./support/test-shop";
 
 /**
@@ -72,42 +71,24 @@ describe("nothing is lost", () => {
       expect(Object.keys(order?.owed ?? {})).toEqual([`${orderId}:order_created`]);
     }
     sns.set("pass");
-    const recoveryMs = await expectEverythingSettled(data, placedIds, initialStock());
-    console.log(`SNS down: settled ${recoveryMs} ms after SNS was back`);
+    const settled = await expectEverythingSettled(data, placedIds, initialStock());
+    console.log(describeSettled("SNS refusing for 6 s", settled, "SNS was back"));
   });
 
   it("when the api dies between its transaction and its publish", async () => {
     // Exactly what that leaves: the order and its reservation, order_created owed in it.
     const repository = new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames);
     for (let i = 0; i < 5; i++) {
-      const now = new Date().toISOString();
-      const draft: Order = {
+      const order = anOrderOwingItsCreation({
         orderId: `killed-${i}-${Date.now()}`,
         customerId: `killed-${i}`,
-        status: "PENDING",
-        items: [
-          {
-            productId: products[i % 2] as string,
-            productName: "Drill",
-            quantity: 1,
-            unitPriceCents: 1000,
-            lineTotalCents: 1000,
-          },
-        ],
-        totalCents: 1000,
-        currency: "USD",
-        createdAt: now,
-        updatedAt: now,
-        version: 1,
-      };
-      const created = orderCreatedEvent(draft);
-      expect(
-        await repository.placeOrder({ ...draft, owed: { [created.eventId]: created } }),
-      ).toEqual({ kind: "placed" });
-      placedIds.push(draft.orderId);
+        productId: products[i % 2] as string,
+      });
+      expect(await repository.placeOrder(order)).toEqual({ kind: "placed" });
+      placedIds.push(order.orderId);
     }
-    const recoveryMs = await expectEverythingSettled(data, placedIds, initialStock());
-    console.log(`process death after the transaction: settled in ${recoveryMs} ms`);
+    const settled = await expectEverythingSettled(data, placedIds, initialStock());
+    console.log(describeSettled("process death after the transaction", settled, "the death"));
   });
 
   it("when an order is cancelled with the longest reason there is: it settles like any other", async () => {
@@ -122,7 +103,9 @@ describe("nothing is lost", () => {
     const result = await lifecycle.cancelOrder(asAdmin, order.orderId, longest);
     expect(result).toMatchObject({ kind: "changed", order: { status: "CANCELLED" } });
     // Its stock back, its history and its email written: as for any cancellation.
-    const recoveryMs = await expectEverythingSettled(data, placedIds, initialStock());
-    console.log(`cancelled with a ${longest.length}-character reason: settled in ${recoveryMs} ms`);
+    const settled = await expectEverythingSettled(data, placedIds, initialStock());
+    console.log(
+      describeSettled(`cancelled with a ${longest.length}-character reason`, settled, "the cancel"),
+    );
   });
 });

@@ -7,7 +7,7 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tokenHeader } from "../local/cli/token-command";
 import { readPidFile } from "../local/process/pid-files";
-import { expectEverythingSettled } from "./support/invariants";
+import { describeSettled, expectEverythingSettled } from "./support/invariants";
 import { type LocalStack, stackData, stackPorts, startLocalStack } from "./support/local-stack";
 
 /**
@@ -151,16 +151,22 @@ describe("the whole stack, under clients that retry", () => {
     expect(burst.answers).not.toContain("hung");
     expect(burst.answers).toContain(503);
     placed.push(...ids);
-    const settledMs = await expectEverythingSettled(data, placed, initialStock);
+    const settled = await expectEverythingSettled(data, placed, initialStock, { from: thawed });
     console.log(
-      `DynamoDB frozen 12 s: ${burst.count(503)} answers 503, slowest ${burst.slowestMs} ms; settled ${Date.now() - thawed} ms after the thaw (${settledMs} ms after the last order)`,
+      describeSettled(
+        `DynamoDB frozen 12 s mid-burst (${ids.length} orders; ${burst.count(503)} answers 503, the slowest answer ${burst.slowestMs} ms)`,
+        settled,
+        "the thaw",
+      ),
     );
   }, 240_000);
 
   it("when npm start is stopped mid-burst and started again: no 5xx, nothing lost", async () => {
     const burst = new Burst("stopped", 30);
     await burst.whenPlaced(8);
+    const stopping = Date.now();
     expect(await stack.stop("SIGTERM")).toBe(0);
+    const stopMs = Date.now() - stopping;
     stack = startLocalStack(dataDir, { ...ports, PAYMENT_LATENCY_MS: "0" });
     await stack.ready();
     const restarted = Date.now();
@@ -169,9 +175,13 @@ describe("the whole stack, under clients that retry", () => {
     expect(burst.answers.filter((a) => typeof a === "number" && a >= 500)).toEqual([]);
     expect(burst.answers).not.toContain("hung");
     placed.push(...ids);
-    await expectEverythingSettled(data, placed, initialStock);
+    const settled = await expectEverythingSettled(data, placed, initialStock, { from: restarted });
     console.log(
-      `npm start stopped mid-burst: settled ${Date.now() - restarted} ms after the restart`,
+      describeSettled(
+        `npm start stopped (SIGTERM to its process group) mid-burst and restarted (${ids.length} orders; the stop took ${stopMs} ms)`,
+        settled,
+        "the restart",
+      ),
     );
   }, 240_000);
 
@@ -189,9 +199,13 @@ describe("the whole stack, under clients that retry", () => {
     expect(serverErrors(burst)).toEqual([]);
     expect(burst.answers).not.toContain("hung");
     placed.push(...ids);
-    await expectEverythingSettled(data, placed, initialStock);
+    const settled = await expectEverythingSettled(data, placed, initialStock, { from: restarted });
     console.log(
-      `npm start killed mid-burst: settled ${Date.now() - restarted} ms after the restart`,
+      describeSettled(
+        `npm start killed (SIGKILL to its process group) mid-burst and restarted (${ids.length} orders)`,
+        settled,
+        "the restart",
+      ),
     );
   }, 240_000);
 

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoOrderRepository } from "../../adapters/dynamo-order-repository";
 import { setAsideMessage } from "../../consumers/stream-consumer";
 import type { Order } from "../../core/orders/order";
-import { orderCreatedEvent as buildOrderCreatedEvent } from "../../core/orders/order-events";
 import { consumers } from "../../infra/topology";
 import {
+  anOrderOwingItsCreation,
   orderCreatedEvent,
   queueDepth,
   runConsumers,
@@ -93,28 +93,13 @@ describe("dead letters", () => {
     // An order that owes its order_created, and the INSERT record of it, as set aside by a
     // stream processor that could not handle it then.
     const repository = new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames);
-    const now = new Date().toISOString();
-    const order: Order = {
+    const order = anOrderOwingItsCreation({
       orderId: `set-aside-${Date.now()}`,
       customerId: "set-aside",
-      status: "PENDING",
-      items: [
-        {
-          productId: "kite",
-          productName: "Kite",
-          quantity: 1,
-          unitPriceCents: 1000,
-          lineTotalCents: 1000,
-        },
-      ],
-      totalCents: 1000,
-      currency: "USD",
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-    };
-    const owed = buildOrderCreatedEvent(order);
-    await repository.placeOrder({ ...order, owed: { [owed.eventId]: owed } });
+      productId: "kite",
+    });
+    const owed = orderCreatedEvent(order);
+    await repository.placeOrder(order);
     const { Item } = await shop.local.document.send(
       new GetCommand({
         TableName: shop.provisioned.tableNames.orders,

@@ -132,3 +132,33 @@ export function statusChangedEvent(
     updatedAt: AT,
   });
 }
+
+/**
+ * A fresh PENDING order of one unit of `productId` at $10.00, with its `order_created` owed
+ * in it: exactly what the api's transaction writes, before anything publishes it.
+ */
+export function anOrderOwingItsCreation(order: {
+  orderId: string;
+  customerId: string;
+  productId: string;
+}): Order {
+  const now = new Date().toISOString();
+  const draft = fullOrder({
+    orderId: order.orderId,
+    customerId: order.customerId,
+    items: [
+      {
+        productId: order.productId,
+        productName: order.productId,
+        quantity: 1,
+        unitPriceCents: 1000,
+        lineTotalCents: 1000,
+      },
+    ],
+    totalCents: 1000,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const created = buildOrderCreatedEvent(draft);
+  return { ...draft, owed: { [created.eventId]: created } };
+}

@@ -48,16 +48,22 @@ async function itemsOf(data: ShopData, table: string, orderId: string) {
  * status; no stock below zero; stock conserved (what was there = what is there + the units
  * of orders that keep theirs); every order's history has its creation and its final status;
  * one email for each status change the customer is told of, written exactly once; nothing
- * is still owed. Waits up to
- * `timeoutMs` for the system to get there, and returns how long it took.
+ * is still owed. Waits up to `timeoutMs` for the system to get there, and returns how long
+ * it took and what it counted.
  */
 export async function expectEverythingSettled(
   data: ShopData,
   orderIds: readonly string[],
   initialStock: ReadonlyMap<string, number>,
-  { timeoutMs = 60_000 } = {},
-): Promise<number> {
-  const started = Date.now();
+  {
+    timeoutMs = 60_000,
+    from = Date.now(),
+  }: {
+    timeoutMs?: number;
+    /** When the fault ended (epoch ms): the recovery time is counted from it. */
+    from?: number;
+  } = {},
+): Promise<Settled> {
   const owedOf = (order: Order) => Object.keys(order.owed ?? {}).filter((k) => k !== "_");
   const settled = (order: Order | undefined) =>
     order !== undefined &&
@@ -85,7 +91,7 @@ export async function expectEverythingSettled(
       },
     },
   );
-  const settledMs = Date.now() - started;
+  const settledMs = Date.now() - from;
   const kept = new Map<string, number>();
   for (const order of orders as Order[]) {
     if (RELEASING.has(order.status)) continue;
@@ -102,7 +108,7 @@ export async function expectEverythingSettled(
       );
     }
   }
-  await eventually(
+  const records = await eventually(
     async () =>
       Promise.all(
         (orders as Order[]).map(async (order) => ({
@@ -126,5 +132,34 @@ export async function expectEverythingSettled(
       }),
     { timeoutMs, intervalMs: 250, what: "every order's history and emails complete" },
   );
-  return settledMs;
+  const byStatus: Record<string, number> = {};
+  for (const { order } of records) byStatus[order.status] = (byStatus[order.status] ?? 0) + 1;
+  return {
+    settledMs,
+    orders: records.length,
+    byStatus,
+    historyEntries: records.reduce((sum, r) => sum + r.history.length, 0),
+    emails: records.reduce((sum, r) => sum + r.mail.length, 0),
+    products: initialStock.size,
+  };
+}
+
+/** What `expectEverythingSettled` found, for a drill to report. */
+export interface Settled {
+  /** How long until every order was settled. */
+  readonly settledMs: number;
+  readonly orders: number;
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly historyEntries: number;
+  readonly emails: number;
+  /** Products whose stock was checked to be conserved. */
+  readonly products: number;
+}
+
+/** One line for a drill's report: the recovery time and the counts checked. */
+export function describeSettled(what: string, settled: Settled, since = "the fault ended"): string {
+  const statuses = Object.entries(settled.byStatus)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(", ");
+  return `${what}: every order settled ${settled.settledMs} ms after ${since}; checked ${settled.orders} orders (${statuses}), stock of ${settled.products} products conserved, ${settled.historyEntries} history entries, ${settled.emails} emails once each, nothing owed`;
 }
