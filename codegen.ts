@@ -28,6 +28,8 @@ const config: CodegenConfig = {
           ProductSales: "../core/analytics/daily-sales#ProductSales",
           EmailMessage: "../core/notifications/order-email#SentEmail",
           TimelineEntry: "../core/orders/order-timeline#TimelineEntry",
+          ProductHistoryEntry: "../core/catalog/product-history#ProductHistoryEntry",
+          ProductSnapshot: "../core/shared/events#ProductState",
         },
       },
     },

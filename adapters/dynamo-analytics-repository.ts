@@ -7,13 +7,14 @@ import {
 import { type DailySales, dayOf, type ProductSales } from "../core/analytics/daily-sales";
 import type { AnalyticsRepository } from "../core/analytics/ports";
 import { unitsIn } from "../core/orders/order";
-import type { OrderCreatedData } from "../core/shared/events";
+import type { OrderCreatedData, StockAdjustedData } from "../core/shared/events";
 
 /** How long an event id is remembered for deduplication; SNS redelivers within hours. */
 const DEDUPE_TTL_SECONDS = 7 * 24 * 60 * 60;
 
 /**
- * Counters in one table: `DAY#<date>` / `TOTAL` and `DAY#<date>` / `PRODUCT#<id>`, grown
+ * Counters in one table: `DAY#<date>` / `TOTAL`, `DAY#<date>` / `PRODUCT#<id>` and
+ * `DAY#<date>` / `WRITEOFFS`, grown
  * with atomic ADDs in the same transaction as the event's dedupe marker, so an event is
  * counted exactly once however often it arrives.
  */
@@ -34,6 +35,36 @@ export class DynamoAnalyticsRepository implements AnalyticsRepository {
         ExpressionAttributeValues: { ":one": 1, ":units": orderUnits, ":revenue": revenueCents },
       },
     });
+    return this.countOnce(eventId, [
+      add("TOTAL", units, order.totalCents),
+      ...order.items.map((line) =>
+        add(`PRODUCT#${line.productId}`, line.quantity, line.lineTotalCents),
+      ),
+    ]);
+  }
+
+  async countStockAdjustment(
+    eventId: string,
+    adjustment: StockAdjustedData,
+  ): Promise<"counted" | "duplicate" | "notAWriteOff"> {
+    if (adjustment.delta >= 0) return "notAWriteOff";
+    return this.countOnce(eventId, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: `DAY#${dayOf(adjustment.adjustedAt)}`, sk: "WRITEOFFS" },
+          UpdateExpression: "ADD writeOffs :one, units :units",
+          ExpressionAttributeValues: { ":one": 1, ":units": -adjustment.delta },
+        },
+      },
+    ]);
+  }
+
+  /** Applies the counters' updates with the event's dedupe marker, in one transaction. */
+  private async countOnce(
+    eventId: string,
+    updates: readonly { Update: Record<string, unknown> }[],
+  ): Promise<"counted" | "duplicate"> {
     try {
       await this.client.send(
         new TransactWriteCommand({
@@ -49,10 +80,9 @@ export class DynamoAnalyticsRepository implements AnalyticsRepository {
                 ConditionExpression: "attribute_not_exists(pk)",
               },
             },
-            add("TOTAL", units, order.totalCents),
-            ...order.items.map((line) =>
-              add(`PRODUCT#${line.productId}`, line.quantity, line.lineTotalCents),
-            ),
+            ...(updates as NonNullable<
+              ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
+            >),
           ],
         }),
       );
@@ -82,6 +112,7 @@ export class DynamoAnalyticsRepository implements AnalyticsRepository {
       revenueCents: Number(item.revenueCents ?? 0),
     });
     const total = Items.find((item) => item.sk === "TOTAL");
+    const writeOffs = Items.find((item) => item.sk === "WRITEOFFS");
     const products: ProductSales[] = Items.filter((item) => String(item.sk).startsWith("PRODUCT#"))
       .map((item) => ({ productId: String(item.sk).slice("PRODUCT#".length), ...counters(item) }))
       .sort((a, b) => b.revenueCents - a.revenueCents);
@@ -89,6 +120,8 @@ export class DynamoAnalyticsRepository implements AnalyticsRepository {
       day,
       ...(total ? counters(total) : { orders: 0, units: 0, revenueCents: 0 }),
       products,
+      stockWriteOffs: Number(writeOffs?.writeOffs ?? 0),
+      unitsWrittenOff: Number(writeOffs?.units ?? 0),
     };
   }
 }

@@ -165,8 +165,14 @@ export class DynamoOrderRepository implements OrderRepository {
           TableName: this.table("products"),
           Key: { productId: line.productId },
           UpdateExpression: "SET stock = stock - :quantity, updatedAt = :now",
-          ConditionExpression: "attribute_exists(productId) AND stock >= :quantity",
-          ExpressionAttributeValues: { ":quantity": line.quantity, ":now": order.createdAt },
+          // An archived product is not sold, even if it was archived a moment ago.
+          ConditionExpression:
+            "attribute_exists(productId) AND stock >= :quantity AND (attribute_not_exists(archived) OR archived = :no)",
+          ExpressionAttributeValues: {
+            ":quantity": line.quantity,
+            ":now": order.createdAt,
+            ":no": false,
+          },
           ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
         },
       })),
@@ -187,7 +193,11 @@ export class DynamoOrderRepository implements OrderRepository {
           const old = reasons[failed]?.Item;
           if (!line) throw error;
           if (!old) return { kind: "productNotFound", productId: line.productId };
-          const stock = unmarshall(old).stock;
+          const product = unmarshall(old);
+          if (product.archived === true) {
+            return { kind: "productUnavailable", productId: line.productId };
+          }
+          const stock = product.stock;
           return {
             kind: "insufficientStock",
             productId: line.productId,

@@ -8,12 +8,21 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import type { LowStockFlagger, ProductRepository } from "../core/catalog/ports";
+import type {
+  CatalogAdminRepository,
+  CatalogWrite,
+  LowStockFlagger,
+  ProductHistoryRepository,
+} from "../core/catalog/ports";
 import type { Product } from "../core/catalog/product";
+import type { ProductHistoryEntry } from "../core/catalog/product-history";
 import { CorruptRecordError } from "../core/shared/errors";
+import { type ShopEvent, shopEventSchema } from "../core/shared/events";
 import type { Page, PageRequest } from "../core/shared/page";
 import { decodeCursor, toPage } from "./cursor";
-import { productsTable } from "./table-definitions";
+import { queryAll } from "./query-all";
+import { productHistoryTable, productsTable } from "./table-definitions";
+import { transactWrite } from "./transactions";
 
 const productItemSchema = z.object({
   productId: z.string(),
@@ -27,6 +36,10 @@ const productItemSchema = z.object({
   lowStock: z.boolean().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  // Products written before versions existed are at their first.
+  version: z.number().int().positive().default(1),
+  archived: z.boolean().optional(),
+  updatedBy: z.string().optional(),
 });
 
 export function productFromItem(item: Record<string, unknown>): Product {
@@ -51,11 +64,23 @@ const CATEGORY_KEY = [
 ];
 const BATCH_GET_LIMIT = 100;
 const MAX_BATCH_ROUNDS = 8;
+/** A page of the listing reads at most this many rounds past archived products. */
+const MAX_LISTING_ROUNDS = 20;
+/** Only products on sale are listed. */
+const ON_SALE = {
+  FilterExpression: "attribute_not_exists(archived) OR archived = :no",
+  ExpressionAttributeValues: { ":no": false },
+};
 
-export class DynamoProductRepository implements ProductRepository, LowStockFlagger {
+export class DynamoProductRepository implements CatalogAdminRepository, LowStockFlagger {
+  /**
+   * `historyTable` is needed only by a function that changes the catalog; readers (the
+   * orders, the inventory consumer) are not told about it.
+   */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly historyTable?: string,
   ) {}
 
   async getProduct(productId: string): Promise<Product | undefined> {
@@ -92,32 +117,170 @@ export class DynamoProductRepository implements ProductRepository, LowStockFlagg
     return found;
   }
 
+  /**
+   * A page of the products on sale. Archived products are filtered out, so one read may
+   * bring fewer than a page: reads continue until the page is full (plus one item, which
+   * tells whether another page follows) or the table ends. Each item's cursor is its own key.
+   */
   async listProducts(request: PageRequest & { category?: string }): Promise<Page<Product>> {
-    // One extra item tells whether another page exists, so the last page has no cursor.
     const limit = request.first + 1;
-    if (request.category !== undefined) {
-      const { Items = [] } = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: CATEGORY_INDEX.indexName,
-          KeyConditionExpression: "category = :category",
-          ExpressionAttributeValues: { ":category": request.category },
-          Limit: limit,
-          ...(request.after
-            ? { ExclusiveStartKey: decodeCursor(request.after, CATEGORY_KEY) }
-            : {}),
-        }),
-      );
-      return toPage(Items, request.first, CATEGORY_KEY, productFromItem);
-    }
-    const { Items = [] } = await this.client.send(
-      new ScanCommand({
+    const byCategory = request.category !== undefined;
+    const keyNames = byCategory ? CATEGORY_KEY : TABLE_KEY;
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined = request.after
+      ? decodeCursor(request.after, keyNames)
+      : undefined;
+    for (let round = 0; items.length < limit && round < MAX_LISTING_ROUNDS; round++) {
+      const common = {
         TableName: this.tableName,
-        Limit: limit,
-        ...(request.after ? { ExclusiveStartKey: decodeCursor(request.after, TABLE_KEY) } : {}),
-      }),
+        Limit: limit - items.length,
+        ...ON_SALE,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      };
+      const page = byCategory
+        ? await this.client.send(
+            new QueryCommand({
+              ...common,
+              IndexName: CATEGORY_INDEX.indexName,
+              KeyConditionExpression: "category = :category",
+              ExpressionAttributeValues: {
+                ...ON_SALE.ExpressionAttributeValues,
+                ":category": request.category,
+              },
+            }),
+          )
+        : await this.client.send(new ScanCommand(common));
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return toPage(items, request.first, keyNames, productFromItem);
+  }
+
+  async getProductForChange(productId: string): Promise<Product | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { productId }, ConsistentRead: true }),
     );
-    return toPage(Items, request.first, TABLE_KEY, productFromItem);
+    return Item ? productFromItem(Item) : undefined;
+  }
+
+  async *allProducts(): AsyncIterable<readonly Product[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey }),
+      );
+      const products = (page.Items ?? []).map(productFromItem);
+      products.sort((a, b) => a.productId.localeCompare(b.productId));
+      if (products.length > 0) yield products;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  async createProduct(product: Product, entry: ProductHistoryEntry): Promise<CatalogWrite> {
+    const outcome = await transactWrite(
+      this.client,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...product },
+            ConditionExpression: "attribute_not_exists(productId)",
+          },
+        },
+        this.historyPut(entry),
+      ],
+      `creating product ${product.productId}`,
+    );
+    return outcome === "written" ? "written" : "conditionFailed";
+  }
+
+  async updateProduct(
+    product: Product,
+    expectedVersion: number,
+    entry: ProductHistoryEntry,
+  ): Promise<CatalogWrite> {
+    const outcome = await transactWrite(
+      this.client,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { productId: product.productId },
+            // Stock is not written: orders keep moving it while the description changes.
+            UpdateExpression:
+              "SET #name = :name, description = :description, category = :category, " +
+              "brand = :brand, priceCents = :priceCents, currency = :currency, " +
+              "archived = :archived, version = :version, updatedAt = :updatedAt, updatedBy = :updatedBy",
+            ConditionExpression:
+              "attribute_exists(productId) AND (version = :expected OR (attribute_not_exists(version) AND :expected = :one))",
+            ExpressionAttributeNames: { "#name": "name" },
+            ExpressionAttributeValues: {
+              ":name": product.name,
+              ":description": product.description,
+              ":category": product.category,
+              ":brand": product.brand,
+              ":priceCents": product.priceCents,
+              ":currency": product.currency,
+              ":archived": product.archived === true,
+              ":version": product.version,
+              ":updatedAt": product.updatedAt,
+              ":updatedBy": product.updatedBy ?? "unknown",
+              ":expected": expectedVersion,
+              ":one": 1,
+            },
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          },
+        },
+        this.historyPut(entry),
+      ],
+      `changing product ${product.productId}`,
+    );
+    if (outcome === "written") return "written";
+    return outcome[0]?.Item ? "conditionFailed" : "notFound";
+  }
+
+  async adjustStock(
+    productId: string,
+    delta: number,
+    expectedStock: number,
+    entry: ProductHistoryEntry,
+  ): Promise<CatalogWrite> {
+    const outcome = await transactWrite(
+      this.client,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { productId },
+            UpdateExpression: "SET stock = stock + :delta, updatedAt = :at",
+            ConditionExpression: "attribute_exists(productId) AND stock = :expected",
+            ExpressionAttributeValues: {
+              ":delta": delta,
+              ":expected": expectedStock,
+              ":at": entry.at,
+            },
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          },
+        },
+        this.historyPut(entry),
+      ],
+      `adjusting the stock of ${productId}`,
+    );
+    if (outcome === "written") return "written";
+    return outcome[0]?.Item ? "conditionFailed" : "notFound";
+  }
+
+  /** The entry, owing its event: in the sparse index of owed events until published. */
+  private historyPut(entry: ProductHistoryEntry) {
+    if (!this.historyTable)
+      throw new Error("this function was not given the product history table");
+    return {
+      Put: {
+        TableName: this.historyTable,
+        Item: { ...entry, owedShard: OWED_SHARD, owedSince: entry.at },
+      },
+    };
   }
 
   async flagLowStock(productId: string): Promise<void> {
@@ -130,5 +293,99 @@ export class DynamoProductRepository implements ProductRepository, LowStockFlagg
         ExpressionAttributeValues: { ":yes": true },
       }),
     );
+  }
+}
+
+/** Catalog changes are few (admins make them): one partition of the owed index holds them all. */
+const OWED_SHARD = "owed";
+const OWED_INDEX = productHistoryTable.globalSecondaryIndexes[0].indexName;
+
+const productStateSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  category: z.string(),
+  brand: z.string(),
+  priceCents: z.number(),
+  currency: z.string(),
+  archived: z.boolean(),
+});
+
+const historyItemSchema = z.object({
+  productId: z.string(),
+  entryId: z.string(),
+  at: z.string(),
+  actor: z.string(),
+  change: z.enum(["CREATED", "UPDATED", "ARCHIVED", "STOCK_ADJUSTED"]),
+  summary: z.string(),
+  before: productStateSchema.optional(),
+  after: productStateSchema,
+  stockBefore: z.number().optional(),
+  stockAfter: z.number().optional(),
+  reason: z.string().optional(),
+  event: z.unknown(),
+});
+
+function historyEntryFromItem(item: Record<string, unknown>): ProductHistoryEntry {
+  const parsed = historyItemSchema.safeParse(item);
+  if (!parsed.success) {
+    throw new CorruptRecordError(`history entry ${String(item.entryId)} is malformed`, {
+      cause: parsed.error,
+    });
+  }
+  const event: ShopEvent = shopEventSchema.parse(parsed.data.event);
+  return { ...parsed.data, event };
+}
+
+/** Each product's catalog changes, and the events they still owe. */
+export class DynamoProductHistoryRepository implements ProductHistoryRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async history(productId: string): Promise<readonly ProductHistoryEntry[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: "productId = :productId",
+      ExpressionAttributeValues: { ":productId": productId },
+    });
+    return items.map(historyEntryFromItem);
+  }
+
+  async markPublished(productId: string, entryId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { productId, entryId },
+        UpdateExpression: "REMOVE owedShard, owedSince",
+      }),
+    );
+  }
+
+  async *owingSince(instant: string): AsyncIterable<ProductHistoryEntry> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: OWED_INDEX,
+          KeyConditionExpression: "owedShard = :shard AND owedSince < :instant",
+          ExpressionAttributeValues: { ":shard": OWED_SHARD, ":instant": instant },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const key of page.Items ?? []) {
+        const { Item } = await this.client.send(
+          new GetCommand({
+            TableName: this.tableName,
+            Key: { productId: key.productId, entryId: key.entryId },
+            ConsistentRead: true,
+          }),
+        );
+        // Published since the index was read: nothing owed any more.
+        if (Item?.owedShard) yield historyEntryFromItem(Item);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 }

@@ -82,6 +82,24 @@ export const orderHistoryTable = {
   sortKey: { name: "entryId", type: "S" },
 } as const satisfies TableDefinition;
 
+/**
+ * Each product's catalog changes (who, when, before and after), one item per change. An
+ * entry owes its event until published: then it is in the sparse `byOwed` index, which the
+ * reconciler reads.
+ */
+export const productHistoryTable = {
+  partitionKey: { name: "productId", type: "S" },
+  sortKey: { name: "entryId", type: "S" },
+  globalSecondaryIndexes: [
+    {
+      indexName: "byOwed",
+      partitionKey: { name: "owedShard", type: "S" },
+      sortKey: { name: "owedSince", type: "S" },
+      projection: "KEYS_ONLY",
+    },
+  ],
+} as const satisfies TableDefinition;
+
 /** Sales counters: `DAY#<date>` partitions with a `TOTAL` item and one `PRODUCT#<id>` item each. */
 export const analyticsTable = {
   partitionKey: { name: "pk", type: "S" },
@@ -110,6 +128,7 @@ export const RESOURCE_ENV = {
   orderEventsTopic: "ORDER_EVENTS_TOPIC_ARN",
   consumerIdempotencyTable: "CONSUMER_IDEMPOTENCY_TABLE_NAME",
   orderHistoryTable: "ORDER_HISTORY_TABLE_NAME",
+  productHistoryTable: "PRODUCT_HISTORY_TABLE_NAME",
   analyticsTable: "ANALYTICS_TABLE_NAME",
   mailOutboxTable: "MAIL_OUTBOX_TABLE_NAME",
   eventLogTable: "EVENT_LOG_TABLE_NAME",

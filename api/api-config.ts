@@ -43,6 +43,7 @@ export function loadApiConfig(env: Environment) {
         orders: vars.resource("ordersTable"),
         idempotency: vars.resource("idempotencyTable"),
         orderHistory: vars.resource("orderHistoryTable"),
+        productHistory: vars.resource("productHistoryTable"),
         analytics: vars.resource("analyticsTable"),
         mailOutbox: vars.resource("mailOutboxTable"),
         eventLog: vars.resource("eventLogTable"),

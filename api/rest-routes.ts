@@ -48,8 +48,11 @@ export const restRoutes = {
   async getProduct({ params, context }) {
     const productId = decodePathSegment(params.id ?? "");
     if (!productId) return jsonError(400, "Product id is not valid");
-    const product = await context.services.catalog.getProduct(productId);
-    return product ? json(200, restProduct(product)) : jsonError(404, "Product not found");
+    const product = await context.services.catalog.getProduct(context.viewer, productId);
+    // The old routes show the products on sale, to admins as to anyone.
+    return product && !product.archived
+      ? json(200, restProduct(product))
+      : jsonError(404, "Product not found");
   },
 
   async placeOrder({ event, context, legacyOpenRest }) {

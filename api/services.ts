@@ -2,10 +2,14 @@ import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-reposito
 import { DynamoEventLog } from "../adapters/dynamo-event-log";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
-import { DynamoProductRepository } from "../adapters/dynamo-product-repository";
+import {
+  DynamoProductHistoryRepository,
+  DynamoProductRepository,
+} from "../adapters/dynamo-product-repository";
 import { MailOutbox } from "../adapters/outbox-mailer";
 import { SnsEventPublisher } from "../adapters/sns-event-publisher";
 import { systemClock, uuidGenerator } from "../adapters/system-clock";
+import { CatalogAdminService } from "../core/catalog/catalog-admin";
 import { CatalogService } from "../core/catalog/catalog-service";
 import { OrderLifecycle } from "../core/orders/order-lifecycle";
 import { OrderService } from "../core/orders/order-service";
@@ -20,12 +24,28 @@ export function createServices(
   logger: Logger,
   overrides: { clock?: Clock; ids?: IdGenerator } = {},
 ): ShopServices {
-  const products = new DynamoProductRepository(clients.dynamodb.document, config.tables.products);
+  const products = new DynamoProductRepository(
+    clients.dynamodb.document,
+    config.tables.products,
+    config.tables.productHistory,
+  );
   const orders = new DynamoOrderRepository(clients.dynamodb.document, config.tables);
   const publisher = new SnsEventPublisher(clients.sns, config.orderEventsTopicArn);
   const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? uuidGenerator;
   return {
     catalog: new CatalogService(products),
+    catalogAdmin: new CatalogAdminService({
+      products,
+      history: new DynamoProductHistoryRepository(
+        clients.dynamodb.document,
+        config.tables.productHistory,
+      ),
+      publisher,
+      clock,
+      ids,
+      logger,
+    }),
     lifecycle: new OrderLifecycle(orders, clock),
     history: new DynamoHistoryRepository(clients.dynamodb.document, config.tables.orderHistory),
     analytics: new DynamoAnalyticsRepository(clients.dynamodb.document, config.tables.analytics),
@@ -36,7 +56,7 @@ export function createServices(
       orders,
       publisher,
       clock,
-      ids: overrides.ids ?? uuidGenerator,
+      ids,
       logger,
     }),
   };

@@ -84,8 +84,45 @@ describe("the analytics consumer (subscribed to the topic directly)", () => {
         { productId: "ink", orders: 1, units: 1, revenueCents: 900 },
         { productId: "pen", orders: 2, units: 4, revenueCents: 600 },
       ],
+      stockWriteOffs: 0,
+      unitsWrittenOff: 0,
     });
     expect(sales.orders).toBe(2);
+  });
+
+  it("counts each stock write-off into its day, once, and no restock", async () => {
+    const adjustment = (id: string, delta: number) => ({
+      eventId: `stock_adjusted:${id}`,
+      eventType: "stock_adjusted",
+      version: 1,
+      occurredAt: "2026-03-02T10:00:00.000Z",
+      data: {
+        productId: "pen",
+        delta,
+        stockBefore: 50,
+        stockAfter: 50 + delta,
+        reason: delta < 0 ? "water damage" : "delivery",
+        actor: "admin:owner",
+        adjustedAt: "2026-03-02T10:00:00.000Z",
+      },
+    });
+    const writeOff = JSON.stringify(adjustment("w-1", -3));
+    await publish(writeOff, "stock_adjusted");
+    await publish(writeOff, "stock_adjusted");
+    await publish(JSON.stringify(adjustment("r-1", 20)), "stock_adjusted");
+    await publish(JSON.stringify(adjustment("w-2", -2)), "stock_adjusted");
+    const day = await eventually(
+      () => analytics.getDailySales("2026-03-02"),
+      (s) => s.stockWriteOffs >= 2,
+      { what: "two write-offs counted" },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await analytics.getDailySales("2026-03-02")).toMatchObject({
+      orders: 0,
+      stockWriteOffs: 2,
+      unitsWrittenOff: 5,
+    });
+    expect(day.unitsWrittenOff).toBe(5);
   });
 
   it("is not sent events its subscription filters out", async () => {

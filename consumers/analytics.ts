@@ -6,7 +6,10 @@ import { snsConsumerHandler } from "./event-consumer";
 import { createEventConsumerRuntime, eventConsumerSettings } from "./runtime";
 import { CONSUMER_EVENTS } from "./subscriptions";
 
-/** Builds the analytics consumer: counts each new order into per-day and per-product sales, once per event. */
+/**
+ * Builds the analytics consumer: counts each new order into per-day and per-product sales,
+ * and each stock write-off into the day's write-offs, once per event.
+ */
 export function buildHandler(env: Environment, overrides: HandlerOverrides = {}) {
   const config = readConfig(env, (vars) => ({
     ...eventConsumerSettings(vars),
@@ -16,7 +19,10 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   const analytics = new DynamoAnalyticsRepository(runtime.dynamodb.document, config.analyticsTable);
   return snsConsumerHandler(runtime, {
     accepts: CONSUMER_EVENTS.analytics,
-    handle: (event) => analytics.countOrder(event.eventId, event.data),
+    handle: (event) =>
+      event.eventType === "order_created"
+        ? analytics.countOrder(event.eventId, event.data)
+        : analytics.countStockAdjustment(event.eventId, event.data),
   });
 }
 

@@ -10,6 +10,7 @@ import type { Context, SNSEvent, SQSBatchResponse, SQSEvent, SQSRecord } from "a
 import type { EventHandling } from "../core/orders/ports";
 import { CorruptRecordError } from "../core/shared/errors";
 import {
+  orderIdOf,
   type ShopEvent,
   type ShopEventOf,
   type EventType as ShopEventType,
@@ -79,7 +80,8 @@ export function parseEvent(body: string): ShopEvent {
 
 /**
  * Notes in the event log what the consumer did with the event, for the order's timeline.
- * The log explains; it never decides, so failing to write it fails nothing.
+ * The log explains; it never decides, so failing to write it fails nothing. Catalog events
+ * belong to no order, and the product's own history records them.
  */
 export async function noteHandling(
   runtime: ConsumerRuntime,
@@ -87,9 +89,11 @@ export async function noteHandling(
   outcome: EventHandling["outcome"],
   detail?: string,
 ): Promise<void> {
+  const orderId = orderIdOf(event);
+  if (orderId === undefined) return;
   try {
     await runtime.eventLog.record({
-      orderId: event.data.orderId,
+      orderId,
       at: runtime.clock.now().toISOString(),
       consumer: runtime.name,
       eventId: event.eventId,
@@ -155,7 +159,8 @@ function onceEach<T extends ShopEventType>(
     const logContext = {
       eventId: event.eventId,
       eventType: event.eventType,
-      orderId: event.data.orderId,
+      orderId: orderIdOf(event),
+      productId: "productId" in event.data ? event.data.productId : undefined,
       source,
     };
     if (!accepted(event)) {

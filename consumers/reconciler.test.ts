@@ -78,6 +78,32 @@ describe("the reconciler", () => {
     expect(await created.countArriving(1000)).toBe(0);
   });
 
+  it("publishes what a catalog change still owes, once, from the product's history", async () => {
+    const changed = await shop.subscribeProbe(["product_changed"]);
+    sns.set("refuse");
+    const { catalogAdmin } = shop.services({ AWS_ENDPOINT_URL_SNS: sns.url });
+    const result = await catalogAdmin.createProduct(asAdmin, {
+      id: "made-while-sns-was-down",
+      name: "Kettle",
+      category: "Home",
+      brand: "Boil",
+      price: { amountCents: 3000, currency: "USD" },
+      stock: 5,
+    });
+    sns.set("pass");
+    expect(result.kind).toBe("changed");
+    expect(await changed.countArriving(500)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await reconcile({ OUTBOX_GRACE_SECONDS: "1" })).redelivered).toBe(1);
+    const [message] = await changed.receive(1);
+    expect(JSON.parse(message?.Body ?? "{}")).toMatchObject({
+      eventType: "product_changed",
+      data: { productId: "made-while-sns-was-down", change: "CREATED" },
+    });
+    expect((await reconcile({ OUTBOX_GRACE_SECONDS: "0" })).redelivered).toBe(0);
+    expect(await changed.countArriving(1000)).toBe(0);
+  });
+
   it("says so when an event has been owed for longer than the alarm threshold", async () => {
     await placeWhileSnsDown("stuck");
     await new Promise((resolve) => setTimeout(resolve, 1100));

@@ -3,6 +3,7 @@ import type { ScheduledEvent } from "aws-lambda";
 import { createSnsClient } from "../adapters/aws-clients";
 import { type Environment, readConfig, serviceLocation } from "../adapters/config";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
+import { DynamoProductHistoryRepository } from "../adapters/dynamo-product-repository";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { SnsEventPublisher } from "../adapters/sns-event-publisher";
 import { OrderLifecycle } from "../core/orders/order-lifecycle";
@@ -16,7 +17,7 @@ const DEADLINE_MARGIN_MS = 3000;
 
 /**
  * Builds the reconciler, run on a schedule (EventBridge Scheduler in the cloud, a timer in
- * the local runtime): it publishes what orders still owe after the grace period, rejects
+ * the local runtime): it publishes what orders and catalog changes still owe after the grace period, rejects
  * orders that never settled, and reports the oldest owed event as a metric to alarm on.
  */
 export function buildHandler(env: Environment, overrides: HandlerOverrides = {}) {
@@ -24,6 +25,7 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
     ...consumerSettings(vars),
     sns: serviceLocation(vars, "SNS"),
     ordersTable: vars.resource("ordersTable"),
+    productHistoryTable: vars.resource("productHistoryTable"),
     orderEventsTopicArn: vars.resource("orderEventsTopic"),
     settings: {
       graceMs: 1000 * vars.number("OUTBOX_GRACE_SECONDS", 60, { min: 0, integer: true }),
@@ -36,16 +38,20 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   const orders = new DynamoOrderRepository(runtime.dynamodb.document, {
     orders: config.ordersTable,
   });
+  const publisher = new SnsEventPublisher(
+    createSnsClient(config.sns, config.sdk),
+    config.orderEventsTopicArn,
+  );
   const reconciler = new Reconciler({
     orders,
-    outbox: new OrderOutbox({
-      orders,
-      publisher: new SnsEventPublisher(
-        createSnsClient(config.sns, config.sdk),
-        config.orderEventsTopicArn,
+    outbox: new OrderOutbox({ orders, publisher, logger: runtime.logger }),
+    catalog: {
+      history: new DynamoProductHistoryRepository(
+        runtime.dynamodb.document,
+        config.productHistoryTable,
       ),
-      logger: runtime.logger,
-    }),
+      publisher,
+    },
     lifecycle: new OrderLifecycle(orders, runtime.clock),
     now: () => runtime.clock.now().getTime(),
     logger: runtime.logger,

@@ -10,5 +10,5 @@ export const CONSUMER_EVENTS = {
   fraud: ["order_created"],
   inventory: ["order_created", "order_rejected", "order_cancelled"],
   email: CUSTOMER_EMAIL_EVENTS,
-  analytics: ["order_created"],
+  analytics: ["order_created", "stock_adjusted"],
 } as const satisfies Record<string, readonly EventType[]>;

@@ -7,6 +7,8 @@ import type { FraudAssessment as FraudAssessmentModel } from '../core/fraud/frau
 import type { DailySales as DailySalesModel, ProductSales as ProductSalesModel } from '../core/analytics/daily-sales';
 import type { SentEmail as SentEmailModel } from '../core/notifications/order-email';
 import type { TimelineEntry as TimelineEntryModel } from '../core/orders/order-timeline';
+import type { ProductHistoryEntry as ProductHistoryEntryModel } from '../core/catalog/product-history';
+import type { ProductState as ProductStateModel } from '../core/shared/events';
 import type { RequestContext } from '../resolvers/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -22,6 +24,11 @@ export type Scalars = {
   /** An instant, as an ISO-8601 UTC string such as 2026-11-24T10:15:30.000Z. */
   DateTime: { input: string; output: string; }
 };
+
+/** A write-off of more units than are in stock is InsufficientStock: stock never goes below 0. */
+export type AdjustStockResult = InsufficientStock | InvalidProduct | Product | ProductNotFound;
+
+export type ArchiveProductResult = InvalidProduct | Product | ProductNotFound;
 
 export type ChangeOrderStatusResult = InvalidTransition | Order | OrderNotFound;
 
@@ -41,9 +48,11 @@ export type CreateOrderInput = {
   items: Array<OrderItemInput>;
 };
 
-export type CreateOrderResult = IdempotencyKeyReused | InsufficientStock | InvalidOrder | Order | ProductNotFound;
+export type CreateOrderResult = IdempotencyKeyReused | InsufficientStock | InvalidOrder | Order | ProductNotFound | ProductUnavailable;
 
-/** Sales of one UTC day, counted by the analytics consumer from order_created events. */
+export type CreateProductResult = InvalidProduct | Product | ProductAlreadyExists;
+
+/** Sales and write-offs of one UTC day, counted by the analytics consumer from events. */
 export type DailySales = {
   __typename?: 'DailySales';
   /** YYYY-MM-DD (UTC). */
@@ -52,7 +61,10 @@ export type DailySales = {
   /** Best-selling first (by revenue). */
   products: Array<ProductSales>;
   revenue: Money;
+  /** Stock adjustments of the day that wrote units off (counted from stock_adjusted events). */
+  stockWriteOffs: Scalars['Int']['output'];
   units: Scalars['Int']['output'];
+  unitsWrittenOff: Scalars['Int']['output'];
 };
 
 /** A message the shop sent to a customer. */
@@ -73,9 +85,13 @@ export type ErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'INSUFFICIENT_STOCK'
   | 'INVALID_ORDER'
+  | 'INVALID_PRODUCT'
   | 'INVALID_TRANSITION'
   | 'ORDER_NOT_FOUND'
-  | 'PRODUCT_NOT_FOUND';
+  | 'PRODUCT_ALREADY_EXISTS'
+  | 'PRODUCT_NOT_FOUND'
+  | 'PRODUCT_UNAVAILABLE'
+  | 'VERSION_CONFLICT';
 
 /**
  * An expected business failure, returned as data rather than as a GraphQL error:
@@ -127,6 +143,15 @@ export type InvalidOrder = ErrorResult & {
   reason: Scalars['String']['output'];
 };
 
+/** The input breaks a rule; `field` says where (such as price.amountCents) and `reason` what. */
+export type InvalidProduct = ErrorResult & {
+  __typename?: 'InvalidProduct';
+  errorCode: ErrorCode;
+  field: Scalars['String']['output'];
+  message: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
 /** The order's lifecycle does not allow this change from its current status. Nothing changed. */
 export type InvalidTransition = ErrorResult & {
   __typename?: 'InvalidTransition';
@@ -148,8 +173,24 @@ export type Money = {
   formatted: Scalars['String']['output'];
 };
 
+/** An amount in cents. The shop sells in one currency, USD. */
+export type MoneyInput = {
+  amountCents: Scalars['Int']['input'];
+  currency?: Scalars['String']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Restocks (`delta` > 0) or writes off (`delta` < 0) units, with the reason (1 to 500
+   * characters). Concurrent orders are never oversold, and stock never goes below 0. Admins only.
+   */
+  adjustStock: AdjustStockResult;
+  /**
+   * Withdraws a product from sale: hidden from the listings, refused by new orders
+   * (ProductUnavailable); orders that have it keep their lines. Admins only.
+   */
+  archiveProduct: ArchiveProductResult;
   /**
    * Cancels an order; its stock goes back shortly after. An admin cancels any PENDING or
    * CONFIRMED order; a customer its own, while PENDING. `reason` (at most 500 characters) is
@@ -161,8 +202,24 @@ export type Mutation = {
    * at once with the PENDING order; fraud checks and payment follow asynchronously.
    */
   createOrder: CreateOrderResult;
+  /** Adds a product to the catalog. Admins only. */
+  createProduct: CreateProductResult;
   /** Ships a CONFIRMED order. Admins only. */
   shipOrder: ChangeOrderStatusResult;
+  /** Changes a product's description or price, if it is still at `expectedVersion`. Admins only. */
+  updateProduct: UpdateProductResult;
+};
+
+
+export type MutationAdjustStockArgs = {
+  delta: Scalars['Int']['input'];
+  productId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationArchiveProductArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -177,8 +234,19 @@ export type MutationCreateOrderArgs = {
 };
 
 
+export type MutationCreateProductArgs = {
+  input: ProductInput;
+};
+
+
 export type MutationShipOrderArgs = {
   orderId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateProductArgs = {
+  id: Scalars['ID']['input'];
+  input: ProductUpdate;
 };
 
 export type Order = {
@@ -281,10 +349,14 @@ export type PageInfo = {
 /** Something the shop sells. */
 export type Product = {
   __typename?: 'Product';
+  /** Withdrawn from sale: hidden from the listings and refused by new orders. Only admins see it. */
+  archived: Scalars['Boolean']['output'];
   brand: Scalars['String']['output'];
   category: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
   description: Scalars['String']['output'];
+  /** Every change of the product by an admin or an import, oldest first. Admins only. */
+  history?: Maybe<Array<ProductHistoryEntry>>;
   id: Scalars['ID']['output'];
   inStock: Scalars['Boolean']['output'];
   /** Stock fell under the low-stock threshold after an order (set by the inventory consumer). */
@@ -294,7 +366,23 @@ export type Product = {
   /** Units that can still be ordered. */
   stock: Scalars['Int']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** Grows with each change of the product's description, price or status; stock moves leave it. */
+  version: Scalars['Int']['output'];
 };
+
+/** A product with this id already exists. Nothing changed. */
+export type ProductAlreadyExists = ErrorResult & {
+  __typename?: 'ProductAlreadyExists';
+  errorCode: ErrorCode;
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+};
+
+export type ProductChange =
+  | 'ARCHIVED'
+  | 'CREATED'
+  | 'STOCK_ADJUSTED'
+  | 'UPDATED';
 
 export type ProductConnection = {
   __typename?: 'ProductConnection';
@@ -306,6 +394,41 @@ export type ProductEdge = {
   __typename?: 'ProductEdge';
   cursor: Scalars['String']['output'];
   node: Product;
+};
+
+/** One change of the catalog: who made it, when, and the product before and after. */
+export type ProductHistoryEntry = {
+  __typename?: 'ProductHistoryEntry';
+  /** admin:<subject>, or the import that made it (catalog-import:<who>, sample-catalog). */
+  actor: Scalars['String']['output'];
+  after: ProductSnapshot;
+  at: Scalars['DateTime']['output'];
+  /** Null for the product's creation. */
+  before?: Maybe<ProductSnapshot>;
+  change: ProductChange;
+  /** Why the stock was adjusted. */
+  reason?: Maybe<Scalars['String']['output']>;
+  stockAfter?: Maybe<Scalars['Int']['output']>;
+  /** For stock adjustments (and the creation's initial stock). */
+  stockBefore?: Maybe<Scalars['Int']['output']>;
+  summary: Scalars['String']['output'];
+};
+
+export type ProductInput = {
+  /** 1 to 100 characters. */
+  brand: Scalars['String']['input'];
+  /** 1 to 100 characters. */
+  category: Scalars['String']['input'];
+  /** At most 2000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Letters, digits and _ . - (at most 64); generated when left out. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  /** 1 to 200 characters. */
+  name: Scalars['String']['input'];
+  /** 0 to 10,000,000 cents. */
+  price: MoneyInput;
+  /** Units in stock at the start, 0 to 1,000,000. */
+  stock: Scalars['Int']['input'];
 };
 
 /** A line names a product the catalog does not have. Nothing was reserved. */
@@ -323,6 +446,36 @@ export type ProductSales = {
   productId: Scalars['ID']['output'];
   revenue: Money;
   units: Scalars['Int']['output'];
+};
+
+/** What a product was, at one point of its history. */
+export type ProductSnapshot = {
+  __typename?: 'ProductSnapshot';
+  archived: Scalars['Boolean']['output'];
+  brand: Scalars['String']['output'];
+  category: Scalars['String']['output'];
+  description: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  price: Money;
+};
+
+/** A line names a product that was withdrawn from sale (archived). Nothing was reserved. */
+export type ProductUnavailable = ErrorResult & {
+  __typename?: 'ProductUnavailable';
+  errorCode: ErrorCode;
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
+};
+
+/** The fields to change (at least one), and the version the change was made against. */
+export type ProductUpdate = {
+  brand?: InputMaybe<Scalars['String']['input']>;
+  category?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The product's `version` as read; VersionConflict when someone changed it since. */
+  expectedVersion: Scalars['Int']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+  price?: InputMaybe<MoneyInput>;
 };
 
 export type Query = {
@@ -352,10 +505,10 @@ export type Query = {
   outbox: Array<EmailMessage>;
   /** Always true; lets a client check that the API answers. */
   ping: Scalars['Boolean']['output'];
-  /** A product by its id, or null when there is none. */
+  /** A product by its id, or null when there is none (or, except for admins, when it is archived). */
   product?: Maybe<Product>;
   /**
-   * The catalog, a page at a time. `first` is clamped to 1..100 (default 20).
+   * The products on sale (archived ones are hidden), a page at a time. `first` is clamped to 1..100 (default 20).
    * With `category`, only that category's products, ordered by id.
    */
   products: ProductConnection;
@@ -424,6 +577,18 @@ export type TimelineEntry = {
   /** Who acted: api, fraud, inventory, email, analytics, streamProcessor. */
   source: Scalars['String']['output'];
   summary: Scalars['String']['output'];
+};
+
+export type UpdateProductResult = InvalidProduct | Product | ProductNotFound | VersionConflict;
+
+/** The product changed since the version the update was made against. Nothing changed. */
+export type VersionConflict = ErrorResult & {
+  __typename?: 'VersionConflict';
+  currentVersion: Scalars['Int']['output'];
+  errorCode: ErrorCode;
+  expectedVersion: Scalars['Int']['output'];
+  message: Scalars['String']['output'];
+  productId: Scalars['ID']['output'];
 };
 
 /** Who is calling, as the API understood the bearer token. */
@@ -507,6 +672,17 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  AdjustStockResult:
+    | ( InsufficientStock & { __typename: 'InsufficientStock' } )
+    | ( InvalidProduct & { __typename: 'InvalidProduct' } )
+    | ( ProductModel & { __typename: 'Product' } )
+    | ( ProductNotFound & { __typename: 'ProductNotFound' } )
+  ;
+  ArchiveProductResult:
+    | ( InvalidProduct & { __typename: 'InvalidProduct' } )
+    | ( ProductModel & { __typename: 'Product' } )
+    | ( ProductNotFound & { __typename: 'ProductNotFound' } )
+  ;
   ChangeOrderStatusResult:
     | ( InvalidTransition & { __typename: 'InvalidTransition' } )
     | ( OrderModel & { __typename: 'Order' } )
@@ -518,6 +694,18 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( InvalidOrder & { __typename: 'InvalidOrder' } )
     | ( OrderModel & { __typename: 'Order' } )
     | ( ProductNotFound & { __typename: 'ProductNotFound' } )
+    | ( ProductUnavailable & { __typename: 'ProductUnavailable' } )
+  ;
+  CreateProductResult:
+    | ( InvalidProduct & { __typename: 'InvalidProduct' } )
+    | ( ProductModel & { __typename: 'Product' } )
+    | ( ProductAlreadyExists & { __typename: 'ProductAlreadyExists' } )
+  ;
+  UpdateProductResult:
+    | ( InvalidProduct & { __typename: 'InvalidProduct' } )
+    | ( ProductModel & { __typename: 'Product' } )
+    | ( ProductNotFound & { __typename: 'ProductNotFound' } )
+    | ( VersionConflict & { __typename: 'VersionConflict' } )
   ;
 };
 
@@ -527,18 +715,25 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
     | ( IdempotencyKeyReused )
     | ( InsufficientStock )
     | ( InvalidOrder )
+    | ( InvalidProduct )
     | ( InvalidTransition )
     | ( OrderNotFound )
+    | ( ProductAlreadyExists )
     | ( ProductNotFound )
+    | ( ProductUnavailable )
+    | ( VersionConflict )
   ;
 };
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AdjustStockResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AdjustStockResult']>;
+  ArchiveProductResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ArchiveProductResult']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangeOrderStatusResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ChangeOrderStatusResult']>;
   CreateOrderInput: CreateOrderInput;
   CreateOrderResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateOrderResult']>;
+  CreateProductResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CreateProductResult']>;
   DailySales: ResolverTypeWrapper<DailySalesModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EmailMessage: ResolverTypeWrapper<SentEmailModel>;
@@ -551,8 +746,10 @@ export type ResolversTypes = {
   InsufficientStock: ResolverTypeWrapper<InsufficientStock>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   InvalidOrder: ResolverTypeWrapper<InvalidOrder>;
+  InvalidProduct: ResolverTypeWrapper<InvalidProduct>;
   InvalidTransition: ResolverTypeWrapper<InvalidTransition>;
   Money: ResolverTypeWrapper<MoneyModel>;
+  MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderModel>;
   OrderChange: OrderChange;
@@ -565,23 +762,35 @@ export type ResolversTypes = {
   OrderStatus: OrderStatus;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Product: ResolverTypeWrapper<ProductModel>;
+  ProductAlreadyExists: ResolverTypeWrapper<ProductAlreadyExists>;
+  ProductChange: ProductChange;
   ProductConnection: ResolverTypeWrapper<ProductPageModel>;
   ProductEdge: ResolverTypeWrapper<Omit<ProductEdge, 'node'> & { node: ResolversTypes['Product'] }>;
+  ProductHistoryEntry: ResolverTypeWrapper<ProductHistoryEntryModel>;
+  ProductInput: ProductInput;
   ProductNotFound: ResolverTypeWrapper<ProductNotFound>;
   ProductSales: ResolverTypeWrapper<ProductSalesModel>;
+  ProductSnapshot: ResolverTypeWrapper<ProductStateModel>;
+  ProductUnavailable: ResolverTypeWrapper<ProductUnavailable>;
+  ProductUpdate: ProductUpdate;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   TimelineEntry: ResolverTypeWrapper<TimelineEntryModel>;
+  UpdateProductResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateProductResult']>;
+  VersionConflict: ResolverTypeWrapper<VersionConflict>;
   Viewer: ResolverTypeWrapper<Viewer>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AdjustStockResult: ResolversUnionTypes<ResolversParentTypes>['AdjustStockResult'];
+  ArchiveProductResult: ResolversUnionTypes<ResolversParentTypes>['ArchiveProductResult'];
   Boolean: Scalars['Boolean']['output'];
   ChangeOrderStatusResult: ResolversUnionTypes<ResolversParentTypes>['ChangeOrderStatusResult'];
   CreateOrderInput: CreateOrderInput;
   CreateOrderResult: ResolversUnionTypes<ResolversParentTypes>['CreateOrderResult'];
+  CreateProductResult: ResolversUnionTypes<ResolversParentTypes>['CreateProductResult'];
   DailySales: DailySalesModel;
   DateTime: Scalars['DateTime']['output'];
   EmailMessage: SentEmailModel;
@@ -592,8 +801,10 @@ export type ResolversParentTypes = {
   InsufficientStock: InsufficientStock;
   Int: Scalars['Int']['output'];
   InvalidOrder: InvalidOrder;
+  InvalidProduct: InvalidProduct;
   InvalidTransition: InvalidTransition;
   Money: MoneyModel;
+  MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Order: OrderModel;
   OrderConnection: OrderPageModel;
@@ -604,13 +815,21 @@ export type ResolversParentTypes = {
   OrderNotFound: OrderNotFound;
   PageInfo: PageInfo;
   Product: ProductModel;
+  ProductAlreadyExists: ProductAlreadyExists;
   ProductConnection: ProductPageModel;
   ProductEdge: Omit<ProductEdge, 'node'> & { node: ResolversParentTypes['Product'] };
+  ProductHistoryEntry: ProductHistoryEntryModel;
+  ProductInput: ProductInput;
   ProductNotFound: ProductNotFound;
   ProductSales: ProductSalesModel;
+  ProductSnapshot: ProductStateModel;
+  ProductUnavailable: ProductUnavailable;
+  ProductUpdate: ProductUpdate;
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
   TimelineEntry: TimelineEntryModel;
+  UpdateProductResult: ResolversUnionTypes<ResolversParentTypes>['UpdateProductResult'];
+  VersionConflict: VersionConflict;
   Viewer: Viewer;
 };
 
@@ -621,12 +840,24 @@ export type CostDirectiveArgs = {
 
 export type CostDirectiveResolver<Result, Parent, ContextType = RequestContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type AdjustStockResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['AdjustStockResult'] = ResolversParentTypes['AdjustStockResult']> = {
+  __resolveType: TypeResolveFn<'InsufficientStock' | 'InvalidProduct' | 'Product' | 'ProductNotFound', ParentType, ContextType>;
+};
+
+export type ArchiveProductResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ArchiveProductResult'] = ResolversParentTypes['ArchiveProductResult']> = {
+  __resolveType: TypeResolveFn<'InvalidProduct' | 'Product' | 'ProductNotFound', ParentType, ContextType>;
+};
+
 export type ChangeOrderStatusResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ChangeOrderStatusResult'] = ResolversParentTypes['ChangeOrderStatusResult']> = {
   __resolveType: TypeResolveFn<'InvalidTransition' | 'Order' | 'OrderNotFound', ParentType, ContextType>;
 };
 
 export type CreateOrderResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CreateOrderResult'] = ResolversParentTypes['CreateOrderResult']> = {
-  __resolveType: TypeResolveFn<'IdempotencyKeyReused' | 'InsufficientStock' | 'InvalidOrder' | 'Order' | 'ProductNotFound', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'IdempotencyKeyReused' | 'InsufficientStock' | 'InvalidOrder' | 'Order' | 'ProductNotFound' | 'ProductUnavailable', ParentType, ContextType>;
+};
+
+export type CreateProductResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['CreateProductResult'] = ResolversParentTypes['CreateProductResult']> = {
+  __resolveType: TypeResolveFn<'InvalidProduct' | 'Product' | 'ProductAlreadyExists', ParentType, ContextType>;
 };
 
 export type DailySalesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['DailySales'] = ResolversParentTypes['DailySales']> = {
@@ -634,7 +865,9 @@ export type DailySalesResolvers<ContextType = RequestContext, ParentType extends
   orders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   products?: Resolver<Array<ResolversTypes['ProductSales']>, ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  stockWriteOffs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unitsWrittenOff?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -652,7 +885,7 @@ export type EmailMessageResolvers<ContextType = RequestContext, ParentType exten
 };
 
 export type ErrorResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ErrorResult'] = ResolversParentTypes['ErrorResult']> = {
-  __resolveType: TypeResolveFn<'IdempotencyKeyReused' | 'InsufficientStock' | 'InvalidOrder' | 'InvalidTransition' | 'OrderNotFound' | 'ProductNotFound', ParentType, ContextType>;
+  __resolveType: TypeResolveFn<'IdempotencyKeyReused' | 'InsufficientStock' | 'InvalidOrder' | 'InvalidProduct' | 'InvalidTransition' | 'OrderNotFound' | 'ProductAlreadyExists' | 'ProductNotFound' | 'ProductUnavailable' | 'VersionConflict', ParentType, ContextType>;
 };
 
 export type FraudAssessmentResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['FraudAssessment'] = ResolversParentTypes['FraudAssessment']> = {
@@ -686,6 +919,14 @@ export type InvalidOrderResolvers<ContextType = RequestContext, ParentType exten
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type InvalidProductResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvalidProduct'] = ResolversParentTypes['InvalidProduct']> = {
+  errorCode?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type InvalidTransitionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['InvalidTransition'] = ResolversParentTypes['InvalidTransition']> = {
   errorCode?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
   from?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
@@ -702,9 +943,13 @@ export type MoneyResolvers<ContextType = RequestContext, ParentType extends Reso
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  adjustStock?: Resolver<ResolversTypes['AdjustStockResult'], ParentType, ContextType, RequireFields<MutationAdjustStockArgs, 'delta' | 'productId' | 'reason'>>;
+  archiveProduct?: Resolver<ResolversTypes['ArchiveProductResult'], ParentType, ContextType, RequireFields<MutationArchiveProductArgs, 'id'>>;
   cancelOrder?: Resolver<ResolversTypes['ChangeOrderStatusResult'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'orderId'>>;
   createOrder?: Resolver<ResolversTypes['CreateOrderResult'], ParentType, ContextType, RequireFields<MutationCreateOrderArgs, 'input'>>;
+  createProduct?: Resolver<ResolversTypes['CreateProductResult'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   shipOrder?: Resolver<ResolversTypes['ChangeOrderStatusResult'], ParentType, ContextType, RequireFields<MutationShipOrderArgs, 'orderId'>>;
+  updateProduct?: Resolver<ResolversTypes['UpdateProductResult'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
 };
 
 export type OrderResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order']> = {
@@ -762,10 +1007,12 @@ export type PageInfoResolvers<ContextType = RequestContext, ParentType extends R
 };
 
 export type ProductResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   brand?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  history?: Resolver<Maybe<Array<ResolversTypes['ProductHistoryEntry']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   inStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lowStock?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -773,6 +1020,15 @@ export type ProductResolvers<ContextType = RequestContext, ParentType extends Re
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   stock?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ProductAlreadyExistsResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProductAlreadyExists'] = ResolversParentTypes['ProductAlreadyExists']> = {
+  errorCode?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ProductConnectionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProductConnection'] = ResolversParentTypes['ProductConnection']> = {
@@ -783,6 +1039,18 @@ export type ProductConnectionResolvers<ContextType = RequestContext, ParentType 
 export type ProductEdgeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProductEdge'] = ResolversParentTypes['ProductEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+};
+
+export type ProductHistoryEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProductHistoryEntry'] = ResolversParentTypes['ProductHistoryEntry']> = {
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  after?: Resolver<ResolversTypes['ProductSnapshot'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['ProductSnapshot']>, ParentType, ContextType>;
+  change?: Resolver<ResolversTypes['ProductChange'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  stockAfter?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  stockBefore?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ProductNotFoundResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProductNotFound'] = ResolversParentTypes['ProductNotFound']> = {
@@ -797,6 +1065,22 @@ export type ProductSalesResolvers<ContextType = RequestContext, ParentType exten
   productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   revenue?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   units?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ProductSnapshotResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProductSnapshot'] = ResolversParentTypes['ProductSnapshot']> = {
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  brand?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type ProductUnavailableResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['ProductUnavailable'] = ResolversParentTypes['ProductUnavailable']> = {
+  errorCode?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -819,6 +1103,19 @@ export type TimelineEntryResolvers<ContextType = RequestContext, ParentType exte
   summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type UpdateProductResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['UpdateProductResult'] = ResolversParentTypes['UpdateProductResult']> = {
+  __resolveType: TypeResolveFn<'InvalidProduct' | 'Product' | 'ProductNotFound' | 'VersionConflict', ParentType, ContextType>;
+};
+
+export type VersionConflictResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['VersionConflict'] = ResolversParentTypes['VersionConflict']> = {
+  currentVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errorCode?: Resolver<ResolversTypes['ErrorCode'], ParentType, ContextType>;
+  expectedVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  productId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type ViewerResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -826,8 +1123,11 @@ export type ViewerResolvers<ContextType = RequestContext, ParentType extends Res
 };
 
 export type Resolvers<ContextType = RequestContext> = {
+  AdjustStockResult?: AdjustStockResultResolvers<ContextType>;
+  ArchiveProductResult?: ArchiveProductResultResolvers<ContextType>;
   ChangeOrderStatusResult?: ChangeOrderStatusResultResolvers<ContextType>;
   CreateOrderResult?: CreateOrderResultResolvers<ContextType>;
+  CreateProductResult?: CreateProductResultResolvers<ContextType>;
   DailySales?: DailySalesResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EmailMessage?: EmailMessageResolvers<ContextType>;
@@ -836,6 +1136,7 @@ export type Resolvers<ContextType = RequestContext> = {
   IdempotencyKeyReused?: IdempotencyKeyReusedResolvers<ContextType>;
   InsufficientStock?: InsufficientStockResolvers<ContextType>;
   InvalidOrder?: InvalidOrderResolvers<ContextType>;
+  InvalidProduct?: InvalidProductResolvers<ContextType>;
   InvalidTransition?: InvalidTransitionResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -847,12 +1148,18 @@ export type Resolvers<ContextType = RequestContext> = {
   OrderNotFound?: OrderNotFoundResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  ProductAlreadyExists?: ProductAlreadyExistsResolvers<ContextType>;
   ProductConnection?: ProductConnectionResolvers<ContextType>;
   ProductEdge?: ProductEdgeResolvers<ContextType>;
+  ProductHistoryEntry?: ProductHistoryEntryResolvers<ContextType>;
   ProductNotFound?: ProductNotFoundResolvers<ContextType>;
   ProductSales?: ProductSalesResolvers<ContextType>;
+  ProductSnapshot?: ProductSnapshotResolvers<ContextType>;
+  ProductUnavailable?: ProductUnavailableResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   TimelineEntry?: TimelineEntryResolvers<ContextType>;
+  UpdateProductResult?: UpdateProductResultResolvers<ContextType>;
+  VersionConflict?: VersionConflictResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
 };
 

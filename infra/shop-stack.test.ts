@@ -395,7 +395,7 @@ describe("the messaging", () => {
     template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "lambda",
       Endpoint: { "Fn::GetAtt": [analytics, "Arn"] },
-      FilterPolicy: { event_type: ["order_created"] },
+      FilterPolicy: { event_type: ["order_created", "stock_adjusted"] },
       RedrivePolicy: Match.anyValue(),
     });
     template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", {

@@ -6,6 +6,7 @@ import {
   mailOutboxTable,
   orderHistoryTable,
   ordersTable,
+  productHistoryTable,
   productsTable,
   RESOURCE_ENV,
   type TableDefinition,
@@ -68,6 +69,12 @@ export const tables = {
     logicalName: "consumer-idempotency",
     envVar: RESOURCE_ENV.consumerIdempotencyTable,
     retainOnDelete: false,
+  },
+  productHistory: {
+    ...productHistoryTable,
+    logicalName: "product-history",
+    envVar: RESOURCE_ENV.productHistoryTable,
+    retainOnDelete: true,
   },
   orderHistory: {
     ...orderHistoryTable,
@@ -238,7 +245,8 @@ export const apiFunction = {
   reservedConcurrency: 100,
   access: {
     tables: {
-      products: ["GetItem", "BatchGetItem", "Query", "Scan", "UpdateItem"],
+      products: ["GetItem", "BatchGetItem", "Query", "Scan", "PutItem", "UpdateItem"],
+      productHistory: ["Query", "PutItem", "UpdateItem"],
       orders: ["GetItem", "Query", "PutItem", "UpdateItem"],
       idempotency: ["GetItem", "PutItem"],
       orderHistory: ["Query"],
@@ -350,7 +358,11 @@ export const consumers = {
     // One run at a time: two would deliver the same owed events twice.
     reservedConcurrency: 1,
     access: {
-      tables: { orders: ["GetItem", "Query", "UpdateItem"], eventLog: EVENT_LOG_WRITES },
+      tables: {
+        orders: ["GetItem", "Query", "UpdateItem"],
+        productHistory: ["GetItem", "Query", "UpdateItem"],
+        eventLog: EVENT_LOG_WRITES,
+      },
       publish: true,
     },
   },

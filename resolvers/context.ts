@@ -1,4 +1,5 @@
 import type { DailySalesReader } from "../core/analytics/ports";
+import type { CatalogAdminService } from "../core/catalog/catalog-admin";
 import type { CatalogService } from "../core/catalog/catalog-service";
 import type { SentEmailReader } from "../core/notifications/ports";
 import type { OrderLifecycle } from "../core/orders/order-lifecycle";
@@ -10,6 +11,7 @@ import type { Viewer } from "../core/shared/viewer";
 /** The core services behind the API, wired to their adapters once per container. */
 export interface ShopServices {
   readonly catalog: CatalogService;
+  readonly catalogAdmin: CatalogAdminService;
   readonly orders: OrderService;
   readonly lifecycle: OrderLifecycle;
   readonly history: OrderHistoryRepository;

@@ -66,4 +66,8 @@ export const resolvers: Resolvers = withErrorOutcomes({
     ...orderResolvers.Query,
     ...operationsResolvers.Query,
   },
+  Mutation: {
+    ...catalogResolvers.Mutation,
+    ...orderResolvers.Mutation,
+  },
 });

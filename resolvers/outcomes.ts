@@ -1,3 +1,4 @@
+import type { CatalogResult } from "../core/catalog/catalog-admin";
 import type { ChangeStatusResult } from "../core/orders/order-lifecycle";
 import type { PlaceOrderResult } from "../core/orders/order-service";
 import { ForbiddenError, NotAuthenticatedError } from "../core/shared/access";
@@ -52,27 +53,20 @@ export function placeOrderOutcome(
         },
       };
     case "productNotFound":
+      return productNotFound(result.productId);
+    case "productUnavailable":
+      // The REST routes hide archived products, so to them it is not found either.
       return {
         httpStatus: 404,
         member: {
-          __typename: "ProductNotFound",
-          errorCode: "PRODUCT_NOT_FOUND",
-          message: `Product ${result.productId} does not exist`,
+          __typename: "ProductUnavailable",
+          errorCode: "PRODUCT_UNAVAILABLE",
+          message: `Product ${result.productId} is no longer sold`,
           productId: result.productId,
         },
       };
     case "insufficientStock":
-      return {
-        httpStatus: 409,
-        member: {
-          __typename: "InsufficientStock",
-          errorCode: "INSUFFICIENT_STOCK",
-          message: `Only ${result.available} of ${result.productId} in stock, ${result.requested} requested`,
-          productId: result.productId,
-          requested: result.requested,
-          available: result.available,
-        },
-      };
+      return insufficientStock(result);
     case "idempotencyKeyReused":
       return {
         httpStatus: 422,
@@ -83,6 +77,83 @@ export function placeOrderOutcome(
           idempotencyKey: result.idempotencyKey,
         },
       };
+    default:
+      throw new UnreachableCaseError(result);
+  }
+}
+
+function productNotFound(productId: string) {
+  return {
+    httpStatus: 404,
+    member: {
+      __typename: "ProductNotFound" as const,
+      errorCode: "PRODUCT_NOT_FOUND" as const,
+      message: `Product ${productId} does not exist`,
+      productId,
+    },
+  };
+}
+
+function insufficientStock(result: { productId: string; requested: number; available: number }) {
+  return {
+    httpStatus: 409,
+    member: {
+      __typename: "InsufficientStock" as const,
+      errorCode: "INSUFFICIENT_STOCK" as const,
+      message: `Only ${result.available} of ${result.productId} in stock, ${result.requested} requested`,
+      ...result,
+    },
+  };
+}
+
+export type CatalogFailure = Exclude<CatalogResult, { kind: "changed" }>;
+
+/** Every catalog mutation's failure, as the member of its result union. */
+export function catalogOutcome(
+  result: CatalogFailure,
+): Outcome<
+  | UnionMember<"CreateProductResult">
+  | UnionMember<"UpdateProductResult">
+  | UnionMember<"AdjustStockResult">
+> {
+  switch (result.kind) {
+    case "invalidProduct":
+      return {
+        httpStatus: 400,
+        member: {
+          __typename: "InvalidProduct",
+          errorCode: "INVALID_PRODUCT",
+          message: `${result.field} ${result.reason}`,
+          field: result.field,
+          reason: result.reason,
+        },
+      };
+    case "productAlreadyExists":
+      return {
+        httpStatus: 409,
+        member: {
+          __typename: "ProductAlreadyExists",
+          errorCode: "PRODUCT_ALREADY_EXISTS",
+          message: `Product ${result.productId} already exists`,
+          productId: result.productId,
+        },
+      };
+    case "productNotFound":
+      return productNotFound(result.productId);
+    case "versionConflict":
+      return {
+        httpStatus: 409,
+        member: {
+          __typename: "VersionConflict",
+          errorCode: "VERSION_CONFLICT",
+          message: `Product ${result.productId} is at version ${result.currentVersion}, not ${result.expectedVersion}: read it again and reapply the change`,
+          productId: result.productId,
+          expectedVersion: result.expectedVersion,
+          currentVersion: result.currentVersion,
+        },
+      };
+    case "insufficientStock":
+      return insufficientStock(result);
     default:
       throw new UnreachableCaseError(result);
   }

@@ -5,6 +5,9 @@ export interface DailySales {
   readonly units: number;
   readonly revenueCents: number;
   readonly products: readonly ProductSales[];
+  /** Stock adjustments that took units away (damaged, lost, expired), and how many units. */
+  readonly stockWriteOffs: number;
+  readonly unitsWrittenOff: number;
 }
 
 export interface ProductSales {

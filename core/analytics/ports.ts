@@ -1,4 +1,4 @@
-import type { OrderCreatedData } from "../shared/events";
+import type { OrderCreatedData, StockAdjustedData } from "../shared/events";
 import type { DailySales } from "./daily-sales";
 
 /** Reads a day's sales counters. */
@@ -12,4 +12,12 @@ export interface AnalyticsRepository extends DailySalesReader {
    * Returns "duplicate" when this event was counted before.
    */
   countOrder(eventId: string, order: OrderCreatedData): Promise<"counted" | "duplicate">;
+  /**
+   * Adds a write-off (a negative adjustment) to its day's write-offs, at most once per event
+   * id; a restock is not a write-off and counts nothing.
+   */
+  countStockAdjustment(
+    eventId: string,
+    adjustment: StockAdjustedData,
+  ): Promise<"counted" | "duplicate" | "notAWriteOff">;
 }

@@ -1,14 +1,17 @@
 import { checkId } from "../shared/ids";
 import { type Page, pageRequest } from "../shared/page";
+import type { Viewer } from "../shared/viewer";
 import type { ProductRepository } from "./ports";
 import type { Product } from "./product";
 
-/** The catalog, as anyone may read it. */
+/** The catalog, as anyone may read it: the products on sale. */
 export class CatalogService {
   constructor(private readonly products: ProductRepository) {}
 
-  getProduct(productId: string): Promise<Product | undefined> {
-    return this.products.getProduct(checkId("the product id", productId));
+  /** A product; an archived one only for admins (to everyone else it is gone). */
+  async getProduct(viewer: Viewer, productId: string): Promise<Product | undefined> {
+    const product = await this.products.getProduct(checkId("the product id", productId));
+    return product?.archived && viewer.kind !== "admin" ? undefined : product;
   }
 
   listProducts(options: {

@@ -15,9 +15,16 @@ export interface Product {
   readonly lowStock?: boolean | undefined;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * Grows with every change of what the product is (its description, its price, archiving);
+   * `updateProduct` must name the version it read. Stock moves do not change it.
+   */
+  readonly version: number;
+  /** Withdrawn from sale: hidden from the listings and refused by new orders. */
+  readonly archived?: boolean | undefined;
+  /** Who made the last catalog change, as its history names them. */
+  readonly updatedBy?: string | undefined;
 }
-
-/** One page of a list, each item with the opaque cursor that continues after it. */
 
 /** A page of the catalog. */
 export type ProductPage = Page<Product>;

@@ -31,6 +31,8 @@ export type PlaceOrderResult =
   | { readonly kind: "placed"; readonly order: Order; readonly replayed: boolean }
   | { readonly kind: "invalidOrder"; readonly field: string; readonly reason: string }
   | { readonly kind: "productNotFound"; readonly productId: string }
+  /** The product was withdrawn from sale (archived). */
+  | { readonly kind: "productUnavailable"; readonly productId: string }
   | {
       readonly kind: "insufficientStock";
       readonly productId: string;
@@ -105,6 +107,7 @@ export class OrderService {
         return { ...reserved, requested };
       }
       case "productNotFound":
+      case "productUnavailable":
         return reserved;
       case "idempotencyKeyTaken": {
         // A concurrent request with the same key won the race; answer as its replay.

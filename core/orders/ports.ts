@@ -19,6 +19,8 @@ export type ReservationResult =
   | { readonly kind: "placed" }
   | { readonly kind: "insufficientStock"; readonly productId: string; readonly available: number }
   | { readonly kind: "productNotFound"; readonly productId: string }
+  /** Archived between the pricing and the reservation. */
+  | { readonly kind: "productUnavailable"; readonly productId: string }
   | { readonly kind: "idempotencyKeyTaken" };
 
 export interface OrderRepository {

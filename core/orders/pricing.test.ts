@@ -14,6 +14,7 @@ function product(productId: string, priceCents: number, stock: number): Product 
     stock,
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
+    version: 1,
   };
 }
 

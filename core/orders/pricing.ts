@@ -12,6 +12,7 @@ export const MAX_ORDER_TOTAL_CENTS = 100_000_000;
 export type PricingResult =
   | { readonly kind: "priced"; readonly lines: readonly OrderLine[]; readonly totalCents: number }
   | { readonly kind: "productNotFound"; readonly productId: string }
+  | { readonly kind: "productUnavailable"; readonly productId: string }
   | {
       readonly kind: "insufficientStock";
       readonly productId: string;
@@ -33,6 +34,7 @@ export function priceOrder(
   for (const { productId, quantity } of items) {
     const product = products.get(productId);
     if (!product) return { kind: "productNotFound", productId };
+    if (product.archived) return { kind: "productUnavailable", productId };
     if (product.stock < quantity) {
       return {
         kind: "insufficientStock",

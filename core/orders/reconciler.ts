@@ -1,4 +1,5 @@
-import type { Logger } from "../shared/ports";
+import type { ProductHistoryRepository } from "../catalog/ports";
+import type { EventPublisher, Logger } from "../shared/ports";
 import type { OrderLifecycle } from "./order-lifecycle";
 import type { OrderOutbox } from "./outbox";
 import type { OrderRepository } from "./ports";
@@ -26,8 +27,8 @@ const ACTOR = "reconciler";
 export const NOT_SETTLED_REASON = "not settled in time (fraud check or payment never completed)";
 
 /**
- * What falls through anyway, found and finished: events an order still owes after the
- * grace period (the stream failed to deliver them: a process died, SNS was down for longer
+ * What falls through anyway, found and finished: events an order or a catalog change still
+ * owes after the grace period (the stream failed to deliver them: a process died, SNS was down for longer
  * than the stream retried) are published again from the order; orders PENDING for longer
  * than any payment can take are rejected through the same lifecycle rules as any rejection,
  * so their stock returns. Both are found through sparse indexes, never a scan.
@@ -38,6 +39,11 @@ export class Reconciler {
       readonly orders: OrderRepository;
       readonly outbox: OrderOutbox;
       readonly lifecycle: OrderLifecycle;
+      /** The catalog's changes, whose entries owe their events the same way orders do. */
+      readonly catalog: {
+        readonly history: ProductHistoryRepository;
+        readonly publisher: EventPublisher;
+      };
       readonly now: () => number;
       readonly logger: Logger;
       readonly settings: ReconcilerSettings;
@@ -61,6 +67,17 @@ export class Reconciler {
         break;
       }
       redelivered += (await outbox.deliverOwed(orderId)).length;
+    }
+
+    for await (const entry of this.deps.catalog.history.owingSince(graceEnd)) {
+      oldest = Math.max(oldest, now - Date.parse(entry.at));
+      if (unfinished || this.deps.now() >= deadline) {
+        unfinished = true;
+        break;
+      }
+      await this.deps.catalog.publisher.publish(entry.event);
+      await this.deps.catalog.history.markPublished(entry.productId, entry.entryId);
+      redelivered++;
     }
 
     const pendingEnd = new Date(now - settings.pendingTimeoutMs).toISOString();

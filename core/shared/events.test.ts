@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { Order } from "../orders/order";
 import { eventOfStatusChange, orderCreatedEvent } from "../orders/order-events";
 import { MAX_REASON_LENGTH } from "../orders/order-lifecycle";
-import { EVENT_LIMITS, EVENT_TYPE_ATTRIBUTE, type ShopEvent, shopEventSchema } from "./events";
+import {
+  EVENT_LIMITS,
+  EVENT_TYPE_ATTRIBUTE,
+  type ShopEvent,
+  type ShopEventOf,
+  shopEventSchema,
+} from "./events";
 
 /** SNS's limit on a message, its attributes included; SQS and Lambda's async payload match it. */
 const SNS_MAX_BYTES = 256 * 1024;
@@ -99,7 +105,7 @@ describe("the largest event the shop can make", () => {
 
   it("cannot be made bigger: one line more, or a longer name or reason, is refused", () => {
     const [created, , cancelled] = everyEventOwed(costliest.json) as [
-      ShopEvent,
+      ShopEventOf<"order_created">,
       ShopEvent,
       ShopEvent,
     ];

@@ -10,6 +10,8 @@ export const EVENT_TYPES = [
   "order_rejected",
   "order_shipped",
   "order_cancelled",
+  "product_changed",
+  "stock_adjusted",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -26,6 +28,10 @@ export const EVENT_LIMITS = {
   productNameLength: 200,
   reasonLength: 500,
   lines: 50,
+  /** A product's description, its longest field. */
+  descriptionLength: 2000,
+  /** A product's category and brand. */
+  labelLength: 100,
 } as const;
 
 const id = z.string().min(1).max(EVENT_LIMITS.idLength);
@@ -64,6 +70,42 @@ export const orderStatusChangedDataSchema = z.object({
 });
 export type OrderStatusChangedData = z.infer<typeof orderStatusChangedDataSchema>;
 
+/** A product as a catalog event carries it: every field the catalog keeps, bounded. */
+const productStateSchema = z.object({
+  name: z.string().max(EVENT_LIMITS.productNameLength),
+  description: z.string().max(EVENT_LIMITS.descriptionLength),
+  category: z.string().max(EVENT_LIMITS.labelLength),
+  brand: z.string().max(EVENT_LIMITS.labelLength),
+  priceCents: z.number().int().nonnegative(),
+  currency: z.string().length(3),
+  archived: z.boolean(),
+});
+export type ProductState = z.infer<typeof productStateSchema>;
+
+/** Payload of `product_changed`: a product created, changed or archived, before and after. */
+export const productChangedDataSchema = z.object({
+  productId: id,
+  change: z.enum(["CREATED", "UPDATED", "ARCHIVED"]),
+  version: z.number().int().positive(),
+  before: productStateSchema.optional(),
+  after: productStateSchema,
+  actor: z.string().max(EVENT_LIMITS.idLength + 10),
+  changedAt: z.iso.datetime(),
+});
+export type ProductChangedData = z.infer<typeof productChangedDataSchema>;
+
+/** Payload of `stock_adjusted`: a restock (delta > 0) or a write-off (delta < 0) by hand. */
+export const stockAdjustedDataSchema = z.object({
+  productId: id,
+  delta: z.number().int(),
+  stockBefore: z.number().int().nonnegative(),
+  stockAfter: z.number().int().nonnegative(),
+  reason: z.string().max(EVENT_LIMITS.reasonLength),
+  actor: z.string().max(EVENT_LIMITS.idLength + 10),
+  adjustedAt: z.iso.datetime(),
+});
+export type StockAdjustedData = z.infer<typeof stockAdjustedDataSchema>;
+
 const envelope = <T extends EventType, D extends z.ZodType>(eventType: T, data: D) =>
   z.object({
     eventId: z.string().min(1).max(200),
@@ -83,6 +125,13 @@ export const shopEventSchema = z.discriminatedUnion("eventType", [
   envelope("order_rejected", orderStatusChangedDataSchema),
   envelope("order_shipped", orderStatusChangedDataSchema),
   envelope("order_cancelled", orderStatusChangedDataSchema),
+  envelope("product_changed", productChangedDataSchema),
+  envelope("stock_adjusted", stockAdjustedDataSchema),
 ]);
 export type ShopEvent = z.infer<typeof shopEventSchema>;
 export type ShopEventOf<T extends EventType> = Extract<ShopEvent, { eventType: T }>;
+
+/** The order an event is about; undefined for catalog events. */
+export function orderIdOf(event: ShopEvent): string | undefined {
+  return "orderId" in event.data ? event.data.orderId : undefined;
+}

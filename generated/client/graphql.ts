@@ -25,9 +25,13 @@ export type ErrorCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'INSUFFICIENT_STOCK'
   | 'INVALID_ORDER'
+  | 'INVALID_PRODUCT'
   | 'INVALID_TRANSITION'
   | 'ORDER_NOT_FOUND'
-  | 'PRODUCT_NOT_FOUND';
+  | 'PRODUCT_ALREADY_EXISTS'
+  | 'PRODUCT_NOT_FOUND'
+  | 'PRODUCT_UNAVAILABLE'
+  | 'VERSION_CONFLICT';
 
 export type FraudDecision =
   | 'APPROVE'
@@ -129,6 +133,7 @@ export type PlaceOrderMutation = { createOrder:
     | { __typename: 'InvalidOrder', errorCode: ErrorCode, message: string, field: string, reason: string }
     | { __typename: 'Order', id: string, status: OrderStatus, itemCount: number, total: { formatted: string } }
     | { __typename: 'ProductNotFound', errorCode: ErrorCode, message: string }
+    | { __typename: 'ProductUnavailable', errorCode: ErrorCode, message: string }
    };
 
 export type OrderStatusQueryVariables = Exact<{

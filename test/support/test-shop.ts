@@ -54,6 +54,7 @@ export function aProduct(overrides: Partial<Product> & { productId: string }): P
     stock: 10,
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
+    version: 1,
     ...overrides,
   };
 }
