@@ -5,9 +5,10 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLambdaContext } from "../local/lambda/lambda-context";
 import { graphqlEvent, httpEvent } from "../test/support/api-events";
+import { receiveCustomResourceResponse } from "../test/support/custom-resource";
 import { createTestShop, type TestShop } from "../test/support/test-shop";
 import { createShopApp } from "./shop-app";
-import { apiFunction, consumers } from "./topology";
+import { apiFunction, catalogLoaderFunction, consumers } from "./topology";
 
 let shop: TestShop;
 let bundles: Record<string, string>;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   const outdir = mkdtempSync(join(tmpdir(), "bundles-"));
   createShopApp({
     outdir,
-    context: { "aws:cdk:enable-asset-metadata": true, playground: "on" },
+    context: { "aws:cdk:enable-asset-metadata": true, playground: "on", sampleCatalog: "true" },
   }).app.synth();
   const template = JSON.parse(readFileSync(join(outdir, "Shop.template.json"), "utf8")) as {
     Resources: Record<
@@ -38,7 +39,7 @@ beforeAll(async () => {
     bundles[service] = join(outdir, resource.Metadata?.["aws:asset:path"] ?? "", "index.mjs");
   }
   // Every bundle reads its own variables; in one process they share one environment.
-  for (const spec of [apiFunction, ...Object.values(consumers)]) {
+  for (const spec of [apiFunction, catalogLoaderFunction, ...Object.values(consumers)]) {
     Object.assign(process.env, shop.envFor(spec));
   }
   Object.assign(process.env, { SHOP_ENVIRONMENT: "production", PLAYGROUND: "on" });
@@ -62,7 +63,11 @@ async function load(service: string) {
 describe("the bundled functions", () => {
   it("bundle every function with its source map", () => {
     expect(Object.keys(bundles).sort()).toEqual(
-      ["shop-api", ...Object.keys(consumers).map((name) => `shop-${name}`)].sort(),
+      [
+        "shop-api",
+        "shop-catalog-loader",
+        ...Object.keys(consumers).map((name) => `shop-${name}`),
+      ].sort(),
     );
     for (const file of Object.values(bundles)) expect(existsSync(`${file}.map`)).toBe(true);
   });
@@ -81,6 +86,19 @@ describe("the bundled functions", () => {
       createLambdaContext("api"),
     );
     expect(rest.statusCode).toBe(200);
+  });
+
+  it("load the sample catalog from the catalog loader bundle, as CloudFormation asks it to", async () => {
+    const { handler } = await load("shop-catalog-loader");
+    const response = await receiveCustomResourceResponse((event) =>
+      handler(event, createLambdaContext("catalog-loader")),
+    );
+    // The shop holds the sample catalog already: nothing is added, nothing changed.
+    expect(response).toMatchObject({
+      Status: "SUCCESS",
+      PhysicalResourceId: "sample-catalog",
+      Data: { Created: 0, Unchanged: 50 },
+    });
   });
 
   it("serve the playground's files from beside the api bundle", async () => {

@@ -37,7 +37,8 @@ export const FUNCTION_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
   {
     id: "Serverless::Serverless-LambdaDLQ",
     reason:
-      "No function is invoked asynchronously without a failure target: the api is synchronous, the SQS " +
+      "No function is invoked asynchronously without a failure target: the api and the catalog loader " +
+      "(a custom resource CloudFormation waits on) are invoked synchronously, the SQS " +
       "and stream consumers fail into their queues' DLQs and the stream's on-failure queue, and the " +
       "analytics subscriber has an on-failure destination plus its subscription's DLQ.",
   },
@@ -45,10 +46,20 @@ export const FUNCTION_ACKNOWLEDGMENTS: readonly NagAcknowledgment[] = [
 
 /** The cdk-nag findings of the stack that are accepted, each with its reason. */
 export function acknowledgeNagFindings(stack: ShopStack): void {
-  for (const fn of Object.values(stack.functions)) acknowledge(fn, ...FUNCTION_ACKNOWLEDGMENTS);
+  const everyFunction = [
+    ...Object.values(stack.functions),
+    ...(stack.catalogLoader ? [stack.catalogLoader] : []),
+  ];
+  for (const fn of everyFunction) acknowledge(fn, ...FUNCTION_ACKNOWLEDGMENTS);
 
-  for (const name of ["api", "streamProcessor", "reconciler"] as const) {
-    acknowledge(stack.functions[name], {
+  const publishers = [
+    stack.functions.api,
+    stack.functions.streamProcessor,
+    stack.functions.reconciler,
+    ...(stack.catalogLoader ? [stack.catalogLoader] : []),
+  ];
+  for (const publisher of publishers) {
+    acknowledge(publisher, {
       id: "AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]",
       reason:
         "Publishing to the KMS-encrypted topic needs data keys; CDK's grantPublish scopes it to that key.",

@@ -21,7 +21,8 @@ export function createShopApp(appProps: AppProps = {}, stackProps: ShopStackProp
       | "stackName"
       | "playground"
       | "legacyOpenRest"
-      | "allowedOrigins",
+      | "allowedOrigins"
+      | "sampleCatalog",
   ): string | undefined => app.node.tryGetContext(key);
   const alarmEmail = fromContext("alarmEmail");
   const ordersEmailFrom = fromContext("ordersEmailFrom");
@@ -40,6 +41,7 @@ export function createShopApp(appProps: AppProps = {}, stackProps: ShopStackProp
     ...(ordersEmailFrom ? { ordersEmailFrom } : {}),
     ...(fromContext("playground") === "on" ? { playground: true } : {}),
     ...(String(fromContext("legacyOpenRest")) === "true" ? { legacyOpenRest: true } : {}),
+    ...(String(fromContext("sampleCatalog")) === "true" ? { sampleCatalog: true } : {}),
     ...(allowedOrigins ? { allowedOrigins: allowedOrigins.split(",").map((o) => o.trim()) } : {}),
     ...(firewall ? { webAclArn: firewall.webAclArn, crossRegionReferences: true } : {}),
     ...stackProps,

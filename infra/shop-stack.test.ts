@@ -11,7 +11,9 @@ import { createShopApp } from "./shop-app";
 import { ShopStack } from "./shop-stack";
 import {
   apiFunction,
+  CATALOG_LOADER_OUTPUTS,
   type ConsumerName,
+  catalogLoaderFunction,
   consumers,
   type FunctionSpec,
   queueSubscriptions,
@@ -584,6 +586,57 @@ describe("the stack and the topology", () => {
       }
     }
     expect(ofType("AWS::Lambda::Function")).toHaveLength(Object.keys(consumers).length + 1);
+  });
+});
+
+describe("loading a catalog", () => {
+  it("gives npm run catalog -- --stack the loader's resources as outputs, one per variable", () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    for (const [output, variable] of Object.entries(CATALOG_LOADER_OUTPUTS)) {
+      expect(outputs[output], output).toBeDefined();
+      expect(Object.values(RESOURCE_ENV)).toContain(variable);
+    }
+    const names = {
+      tables: Object.fromEntries(Object.keys(tables).map((t) => [t, t])) as Record<
+        TableName,
+        string
+      >,
+      topicArn: "topic",
+      failureQueueUrls: { analyticsDeadLetter: "", streamFailures: "" },
+    };
+    expect(Object.values(CATALOG_LOADER_OUTPUTS).sort()).toEqual(
+      Object.keys(resourceEnvironment(catalogLoaderFunction.access, names)).sort(),
+    );
+  });
+
+  it("has no sample catalog unless asked", () => {
+    expect(ofType("Custom::SampleCatalog")).toHaveLength(0);
+  });
+
+  it("with -c sampleCatalog=true, loads the sample catalog at deploy time through the catalog loader", () => {
+    const { app, stack } = createShopApp({
+      context: { ...SKIP_BUNDLING, sampleCatalog: "true" },
+      outdir: mkdtempSync(join(tmpdir(), "nag-")),
+    });
+    // cdk-nag checks the loader like every other function.
+    expect(() => app.synth()).not.toThrow();
+    const withCatalog = Template.fromStack(stack);
+    const loader = Object.entries(withCatalog.toJSON().Resources as typeof resources).find(
+      ([, r]) =>
+        r.Type === "AWS::Lambda::Function" &&
+        (r.Properties.Environment as { Variables: Record<string, string> }).Variables
+          .POWERTOOLS_SERVICE_NAME === "shop-catalog-loader",
+    );
+    if (!loader) throw new Error("no catalog loader function");
+    withCatalog.hasResourceProperties("Custom::SampleCatalog", {
+      ServiceToken: { "Fn::GetAtt": [loader[0], "Arn"] },
+      CatalogDigest: Match.stringLikeRegexp("^[0-9a-f]{64}$"),
+    });
+    const variables = (loader[1].Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    for (const variable of Object.values(CATALOG_LOADER_OUTPUTS)) {
+      expect(variables[variable], variable).toBeDefined();
+    }
   });
 });
 

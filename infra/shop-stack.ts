@@ -1,4 +1,14 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from "aws-cdk-lib";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  CfnOutput,
+  CustomResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from "aws-cdk-lib";
 import { AccessLogFormat } from "aws-cdk-lib/aws-apigateway";
 import {
   CorsHttpMethod,
@@ -58,11 +68,13 @@ import { EVENT_TYPE_ATTRIBUTE, type EventType } from "../core/shared/events";
 import { ShopFirewall } from "./edge";
 import { ShopIdentity } from "./identity";
 import { Operations } from "./operations";
-import { ShopFunction } from "./shop-function";
+import { REPOSITORY_ROOT, ShopFunction } from "./shop-function";
 import {
   type AccessSpec,
   apiFunction,
+  CATALOG_LOADER_OUTPUTS,
   type ConsumerName,
+  catalogLoaderFunction,
   consumers,
   type FailureQueueName,
   failureQueues,
@@ -81,6 +93,8 @@ export interface ShopStackProps extends StackProps {
   readonly ordersEmailFrom?: string;
   /** Where alarm notifications go; without it, subscribe to the alarm topic yourself. */
   readonly alarmEmail?: string;
+  /** Load the 50 sample products at deploy time, so a first deploy is a working shop. */
+  readonly sampleCatalog?: boolean;
   /** Serve the GraphiQL playground at GET /graphql (off by default). */
   readonly playground?: boolean;
   /** Origins browsers may call the API from; any (`*`) by default. */
@@ -100,6 +114,8 @@ export interface ShopStackProps extends StackProps {
 }
 
 const DEAD_LETTER_RETENTION = Duration.days(14);
+/** The catalog a deploy with `-c sampleCatalog=true` loads. */
+const SAMPLE_CATALOG_FILE = "catalog/sample-catalog.json";
 /** Messages older than this are of no use to anyone; SQS's default is 4 days. */
 const QUEUE_RETENTION = Duration.days(4);
 
@@ -113,6 +129,8 @@ export class ShopStack extends Stack {
   readonly deadLetterQueues = {} as Record<QueueName, Queue>;
   readonly failureQueues = {} as Record<FailureQueueName, Queue>;
   readonly functions = {} as Record<ConsumerName | "api", IFunction>;
+  /** The catalog loader, when the stack loads the sample catalog. */
+  catalogLoader?: IFunction;
   /** The API's routes that serve anonymous callers by design (no authorizer). */
   readonly openRoutes: HttpRoute[] = [];
   readonly topic: Topic;
@@ -278,6 +296,8 @@ export class ShopStack extends Stack {
       }
     }
 
+    if (props.sampleCatalog) this.loadSampleCatalog();
+
     this.api = this.createHttpApi(api.fn, props);
     this.distribution = this.createDistribution(props);
 
@@ -323,10 +343,14 @@ export class ShopStack extends Stack {
       value: this.identity.client.userPoolClientId,
       description: "The app client whose tokens the API accepts",
     });
-    new CfnOutput(this, "OrderEventsTopicArn", {
-      value: this.topic.topicArn,
-      description: "The order events topic",
-    });
+    // What `npm run catalog -- --stack <name>` reads to load a catalog into this stack.
+    const loaderEnvironment = this.functionEnvironment(catalogLoaderFunction.access);
+    for (const [output, variable] of Object.entries(CATALOG_LOADER_OUTPUTS)) {
+      new CfnOutput(this, output, {
+        value: loaderEnvironment[variable] ?? "",
+        description: `The ${variable} of the catalog loader (npm run catalog -- --stack)`,
+      });
+    }
     new CfnOutput(this, "AlarmTopicArn", {
       value: alarmTopic.topicArn,
       description: "Subscribe here for alarms",
@@ -373,6 +397,30 @@ export class ShopStack extends Stack {
    * What a function is told: the variables of exactly the resources its access names, and
    * the mail settings where it sends mail.
    */
+  /**
+   * A custom resource backed by the catalog loader: on create (and whenever the sample file
+   * changes) it adds the sample products that are missing, each with its history entry and
+   * event; products already there, and the owner's changes to them, stay as they are.
+   */
+  private loadSampleCatalog(): void {
+    const { fn } = new ShopFunction(this, "CatalogLoaderFunction", {
+      serviceName: "shop-catalog-loader",
+      spec: catalogLoaderFunction,
+      environment: this.functionEnvironment(catalogLoaderFunction.access),
+    });
+    this.grant(fn, catalogLoaderFunction.access);
+    this.catalogLoader = fn;
+    new CustomResource(this, "SampleCatalog", {
+      serviceToken: fn.functionArn,
+      resourceType: "Custom::SampleCatalog",
+      properties: {
+        CatalogDigest: createHash("sha256")
+          .update(readFileSync(join(REPOSITORY_ROOT, SAMPLE_CATALOG_FILE)))
+          .digest("hex"),
+      },
+    });
+  }
+
   private functionEnvironment(access: AccessSpec): Record<string, string> {
     const tableNames = Object.fromEntries(
       Object.entries(this.tables).map(([name, table]) => [name, table.tableName]),

@@ -6,6 +6,7 @@ import { CONSUMER_EVENTS } from "../consumers/subscriptions";
 import { REPOSITORY_ROOT } from "./shop-function";
 import {
   apiFunction,
+  catalogLoaderFunction,
   consumers,
   type FunctionSpec,
   filterPolicyFor,
@@ -16,7 +17,11 @@ import {
   tables,
 } from "./topology";
 
-const FUNCTIONS: [string, FunctionSpec][] = [["api", apiFunction], ...Object.entries(consumers)];
+const FUNCTIONS: [string, FunctionSpec][] = [
+  ["api", apiFunction],
+  ["catalogLoader", catalogLoaderFunction],
+  ...Object.entries(consumers),
+];
 
 /** Physical names that say which resource they stand for. */
 const NAMES: ResourceNames = {

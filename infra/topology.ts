@@ -260,6 +260,35 @@ export const apiFunction = {
   },
 } as const satisfies FunctionSpec;
 
+/**
+ * Loads catalogs through the catalog's own rules, history and events: `npm run catalog` runs
+ * it in-process (locally, or against a deployed stack with the caller's credentials), and
+ * the stack runs it as the custom resource that loads the sample catalog
+ * (`-c sampleCatalog=true`).
+ */
+export const catalogLoaderFunction = {
+  entry: "consumers/catalog-loader.ts",
+  memoryMb: 512,
+  timeoutSeconds: 300,
+  access: {
+    tables: {
+      products: ["GetItem", "Scan", "PutItem", "UpdateItem"],
+      productHistory: ["PutItem", "UpdateItem"],
+    },
+    publish: true,
+  },
+} as const satisfies FunctionSpec;
+
+/**
+ * The stack outputs that tell `npm run catalog -- --stack <name>` the resources the catalog
+ * loader works on, by the variable each fills.
+ */
+export const CATALOG_LOADER_OUTPUTS = {
+  ProductsTableName: RESOURCE_ENV.productsTable,
+  ProductHistoryTableName: RESOURCE_ENV.productHistoryTable,
+  OrderEventsTopicArn: RESOURCE_ENV.orderEventsTopic,
+} as const;
+
 export const consumers = {
   fraud: {
     entry: "consumers/fraud.ts",

@@ -185,14 +185,20 @@ export class CatalogAdminService {
    * created with its stock; a known one is brought to the row's description and price, its
    * stock left alone (orders move it; `adjustStock` is how a person does); a row that matches
    * the product changes nothing. So importing the same rows twice changes nothing the second time.
+   * `createOnly` adds what is missing and leaves every existing product as it is.
    */
-  async importProduct(row: ProductInput & { id: string }, actor: string): Promise<ImportOutcome> {
+  async importProduct(
+    row: ProductInput & { id: string },
+    actor: string,
+    mode: "upsert" | "createOnly" = "upsert",
+  ): Promise<ImportOutcome> {
     const current = await this.deps.products.getProductForChange(row.id);
     if (!current) {
       const created = await this.create(row, actor);
       if (created.kind === "changed") return "created";
       return "conflict";
     }
+    if (mode === "createOnly") return "unchanged";
     const wanted: Product = {
       ...current,
       name: row.name,

@@ -162,3 +162,62 @@ export interface CatalogFileRow {
   readonly currency: string;
   readonly stock: number;
 }
+
+/** A problem with one row of a catalog file; rows count from 1. */
+export interface RowProblem {
+  readonly row: number;
+  readonly field: string;
+  readonly reason: string;
+}
+
+/**
+ * Every problem of a catalog file at once, each with its row number, so a person fixes the
+ * file in one go: each row checked, and each id used once.
+ */
+export function checkCatalogRows(
+  rows: readonly unknown[],
+  firstRow = 1,
+): { readonly rows: CatalogRow[]; readonly problems: RowProblem[] } {
+  const checked: CatalogRow[] = [];
+  const problems: RowProblem[] = [];
+  const seen = new Map<string, number>();
+  rows.forEach((raw, index) => {
+    const row = firstRow + index;
+    const parsed = parseCatalogRow(raw);
+    if (!parsed.ok) {
+      problems.push({ row, field: parsed.field, reason: parsed.reason });
+      return;
+    }
+    const earlier = seen.get(parsed.value.id);
+    if (earlier !== undefined) {
+      problems.push({ row, field: "id", reason: `repeats the id of row ${earlier}` });
+      return;
+    }
+    seen.set(parsed.value.id, row);
+    checked.push(parsed.value);
+  });
+  return { rows: checked, problems };
+}
+
+/** A product as a catalog file holds it. */
+export function toCatalogFileRow(product: {
+  productId: string;
+  name: string;
+  description: string;
+  category: string;
+  brand: string;
+  priceCents: number;
+  currency: string;
+  stock: number;
+}): CatalogFileRow {
+  return {
+    id: product.productId,
+    name: product.name,
+    description: product.description,
+    category: product.category,
+    brand: product.brand,
+    priceCents: product.priceCents,
+    currency: product.currency,
+    stock: product.stock,
+  };
+}
