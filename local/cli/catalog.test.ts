@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -26,11 +28,16 @@ afterAll(async () => {
 
 /** `npm run -s catalog -- <args>`, as a person types it, against the stack on these ports. */
 async function catalog(
-  ...args: string[]
+  ...args: (string | Record<string, string>)[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  const words = args.filter((a): a is string => typeof a === "string");
+  const env: Record<string, string> = Object.assign(
+    {},
+    ...args.filter((a) => typeof a !== "string"),
+  );
   try {
-    const { stdout, stderr } = await run("npm", ["run", "-s", "catalog", "--", ...args], {
-      env: { ...process.env, ...ports },
+    const { stdout, stderr } = await run("npm", ["run", "-s", "catalog", "--", ...words], {
+      env: { ...process.env, ...ports, ...env },
       timeout: 120_000,
     });
     return { code: 0, stdout, stderr };
@@ -117,6 +124,73 @@ describe("npm run catalog", () => {
     expect(result.stdout).toContain(
       "Imported 50 row(s) from catalog/sample-catalog.json: 0 created, 0 updated, 50 unchanged.",
     );
+  }, 60_000);
+
+  it("with --stack, finds the tables and topic in the stack's outputs and loads there", async () => {
+    // CloudFormation's DescribeStacks, answered on 127.0.0.1 with the outputs a deployed stack
+    // has, naming the local stack's resources; the SDK reaches it (and DynamoDB and SNS) through
+    // the standard AWS_ENDPOINT_URL_* variables, with the caller's credentials.
+    const asked: string[] = [];
+    const cloudFormation = createServer((request, reply) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on("end", () => {
+        asked.push(body);
+        const outputs = Object.entries({
+          ProductsTableName: "shop-products",
+          ProductHistoryTableName: "shop-product-history",
+          OrderEventsTopicArn: "arn:aws:sns:us-east-1:000000000000:shop-order-events",
+        })
+          .map(
+            ([k, v]) =>
+              `<member><OutputKey>${k}</OutputKey><OutputValue>${v}</OutputValue></member>`,
+          )
+          .join("");
+        reply.writeHead(200, { "content-type": "text/xml" }).end(
+          `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+            <DescribeStacksResult><Stacks><member><StackName>ShopProd</StackName>
+            <StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-11-01T00:00:00Z</CreationTime>
+            <Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult>
+            <ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`,
+        );
+      });
+    });
+    await new Promise<void>((ready) => cloudFormation.listen(0, "127.0.0.1", ready));
+    const { port } = cloudFormation.address() as AddressInfo;
+    const path = join(files, "deployed.json");
+    writeFileSync(
+      path,
+      JSON.stringify([
+        {
+          id: "cloud-1",
+          name: "Cloud Lamp",
+          category: "Lighting",
+          brand: "Lumen",
+          priceCents: 4200,
+          stock: 3,
+        },
+      ]),
+    );
+    try {
+      const result = await catalog("import", path, "--stack", "ShopProd", "--region", "us-east-1", {
+        AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${port}`,
+        AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${ports.DYNAMODB_PORT}`,
+        AWS_ENDPOINT_URL_SNS: `http://127.0.0.1:${ports.SNS_SQS_PORT}`,
+        AWS_ACCESS_KEY_ID: "deployer",
+        AWS_SECRET_ACCESS_KEY: "deployer-secret",
+        // No local stack is named: a wrong port here would show if the local one were used.
+        DYNAMODB_PORT: "1",
+      });
+      expect(result.stderr).toBe("");
+      expect(result.stdout).toContain("1 created, 0 updated, 0 unchanged.");
+    } finally {
+      cloudFormation.close();
+    }
+    expect(asked[0]).toContain("Action=DescribeStacks");
+    expect(asked[0]).toContain("StackName=ShopProd");
+    expect(await product("cloud-1")).toMatchObject({ name: "Cloud Lamp", stock: 3 });
   }, 60_000);
 
   it("answers a mistyped command with what it takes", async () => {
