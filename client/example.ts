@@ -48,11 +48,22 @@ export async function runExample(options: ExampleOptions): Promise<string> {
     `Order ${createOrder.id} placed: ${createOrder.status}, total ${createOrder.total.formatted}`,
   );
 
-  let status: string = createOrder.status;
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  return followOrder(client, createOrder.id, createOrder.status, log, options.timeoutMs);
+}
+
+/** Asks for the order every 250 ms until it leaves PENDING, printing each new status. */
+export async function followOrder(
+  client: ShopClient,
+  orderId: string,
+  initialStatus: string,
+  log: (line: string) => void,
+  timeoutMs = 30_000,
+): Promise<string> {
+  let status = initialStatus;
+  const deadline = Date.now() + timeoutMs;
   while (status === "PENDING" && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250));
-    const { order } = await client.execute(OrderStatusDocument, { id: createOrder.id });
+    const { order } = await client.execute(OrderStatusDocument, { id: orderId });
     if (order && order.status !== status) {
       status = order.status;
       log(

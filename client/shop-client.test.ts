@@ -13,6 +13,7 @@ import type { Poller } from "../local/lambda/sqs-poller";
 import { runConsumers } from "../test/support/consumer-harness";
 import { createTestShop, eventually, type TestShop } from "../test/support/test-shop";
 import { runExample } from "./example";
+import { runRestockExample } from "./restock-example";
 import { GraphQLRequestError, ShopClient } from "./shop-client";
 
 let shop: TestShop;
@@ -109,5 +110,27 @@ describe("npm run example", () => {
     expect(lines[0]).toMatch(/^Ordering 1 x .+ \(\$\d+\.\d\d\)$/);
     expect(lines[1]).toMatch(/^Order .+ placed: PENDING, total \$/);
     expect(lines).toContainEqual(expect.stringMatching(/is now CONFIRMED$/));
+  });
+});
+
+describe("npm run example:restock", () => {
+  it("shows an admin restocking a sold-out product and a customer ordering it", async () => {
+    const lines: string[] = [];
+    const status = await runRestockExample({
+      url,
+      admin: await shop.authorization({ admin: "restock-admin" }),
+      customer: await shop.authorization({ customer: "restock-customer" }),
+      log: (line) => lines.push(line),
+    });
+    expect(status).toBe("CONFIRMED");
+    expect(lines[0]).toBe("Jump Rope Speed (prod-0050) is sold out");
+    expect(lines[1]).toBe("Customer orders 1: Only 0 of prod-0050 in stock, 1 requested");
+    expect(lines[2]).toBe("Admin restocks 10: 10 in stock");
+    expect(lines[3]).toMatch(/^Customer orders 1: order .+ placed, PENDING$/);
+    expect(lines).toContainEqual(expect.stringMatching(/is now CONFIRMED$/));
+    expect(lines.at(-1)).toBe(
+      "History: STOCK_ADJUSTED by admin:restock-admin: restocked 10 (0 -> 10): delivery from the supplier",
+    );
+    expect(await shop.stockOf("prod-0050")).toBe(9);
   });
 });

@@ -126,3 +126,82 @@ describe("the largest event the shop can make", () => {
     expect(dynamoBytes(item)).toBeLessThan(DYNAMODB_ITEM_MAX_BYTES);
   });
 });
+
+describe("the largest catalog change", () => {
+  /** A product at every limit, changed in every field, by the longest actor. */
+  function largestChange(text: (length: number) => string) {
+    const state = () => ({
+      name: text(EVENT_LIMITS.productNameLength),
+      description: text(EVENT_LIMITS.descriptionLength),
+      category: text(EVENT_LIMITS.labelLength),
+      brand: text(EVENT_LIMITS.labelLength),
+      priceCents: Number.MAX_SAFE_INTEGER,
+      currency: "USD",
+      archived: false,
+    });
+    const at = "2026-01-01T00:00:00.000Z";
+    const actor = `admin:${text(EVENT_LIMITS.idLength)}`;
+    const changed: ShopEvent = {
+      eventId: `product_changed:${text(36)}`,
+      eventType: "product_changed",
+      version: 1,
+      occurredAt: at,
+      data: {
+        productId: text(EVENT_LIMITS.idLength),
+        change: "UPDATED",
+        version: Number.MAX_SAFE_INTEGER,
+        before: state(),
+        after: state(),
+        actor,
+        changedAt: at,
+      },
+    };
+    const adjusted: ShopEvent = {
+      eventId: `stock_adjusted:${text(36)}`,
+      eventType: "stock_adjusted",
+      version: 1,
+      occurredAt: at,
+      data: {
+        productId: text(EVENT_LIMITS.idLength),
+        delta: -Number.MAX_SAFE_INTEGER,
+        stockBefore: Number.MAX_SAFE_INTEGER,
+        stockAfter: 0,
+        reason: text(EVENT_LIMITS.reasonLength),
+        actor,
+        adjustedAt: at,
+      },
+    };
+    return { changed, adjusted, state };
+  }
+
+  it("is valid, and fits an SNS message with room for its envelope", () => {
+    const { changed, adjusted } = largestChange(costliest.json);
+    for (const event of [changed, adjusted]) {
+      expect(shopEventSchema.safeParse(event).success, event.eventType).toBe(true);
+      expect(utf8(JSON.stringify(event))).toBeLessThan(SNS_MAX_BYTES - ENVELOPE_BYTES);
+    }
+    const longer = shopEventSchema.safeParse({
+      ...adjusted,
+      data: { ...adjusted.data, reason: costliest.json(EVENT_LIMITS.reasonLength + 1) },
+    });
+    expect(longer.success).toBe(false);
+  });
+
+  it("fits in its history entry, with the product before and after", () => {
+    const { changed, state } = largestChange(costliest.dynamodb);
+    const entry = {
+      productId: costliest.dynamodb(EVENT_LIMITS.idLength),
+      entryId: `2026-01-01T00:00:00.000Z#${costliest.dynamodb(36)}`,
+      at: "2026-01-01T00:00:00.000Z",
+      actor: `admin:${costliest.dynamodb(EVENT_LIMITS.idLength)}`,
+      change: "UPDATED",
+      summary: costliest.dynamodb(200),
+      before: state(),
+      after: state(),
+      event: changed,
+      owedShard: "owed",
+      owedSince: "2026-01-01T00:00:00.000Z",
+    };
+    expect(dynamoBytes(entry)).toBeLessThan(DYNAMODB_ITEM_MAX_BYTES);
+  });
+});

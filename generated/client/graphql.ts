@@ -37,6 +37,12 @@ export type FraudDecision =
   | 'APPROVE'
   | 'REJECT';
 
+/** An amount in cents. The shop sells in one currency, USD. */
+export type MoneyInput = {
+  amountCents: number;
+  currency?: string;
+};
+
 export type OrderChange =
   | 'CREATED'
   | 'DELETED'
@@ -60,6 +66,40 @@ export type OrderStatus =
   | 'PENDING'
   | 'REJECTED'
   | 'SHIPPED';
+
+export type ProductChange =
+  | 'ARCHIVED'
+  | 'CREATED'
+  | 'STOCK_ADJUSTED'
+  | 'UPDATED';
+
+export type ProductInput = {
+  /** 1 to 100 characters. */
+  brand: string;
+  /** 1 to 100 characters. */
+  category: string;
+  /** At most 2000 characters. */
+  description?: string | null | undefined;
+  /** Letters, digits and _ . - (at most 64); generated when left out. */
+  id?: string | number | null | undefined;
+  /** 1 to 200 characters. */
+  name: string;
+  /** 0 to 10,000,000 cents. */
+  price: MoneyInput;
+  /** Units in stock at the start, 0 to 1,000,000. */
+  stock: number;
+};
+
+/** The fields to change (at least one), and the version the change was made against. */
+export type ProductUpdate = {
+  brand?: string | null | undefined;
+  category?: string | null | undefined;
+  description?: string | null | undefined;
+  /** The product's `version` as read; VersionConflict when someone changed it since. */
+  expectedVersion: number;
+  name?: string | null | undefined;
+  price?: MoneyInput | null | undefined;
+};
 
 export type ShipOrderMutationVariables = Exact<{
   orderId: string | number;
@@ -89,7 +129,7 @@ export type DailySalesQueryVariables = Exact<{
 }>;
 
 
-export type DailySalesQuery = { dailySales: { day: string, orders: number, units: number, revenue: { formatted: string }, products: Array<{ productId: string, units: number, revenue: { formatted: string } }> } };
+export type DailySalesQuery = { dailySales: { day: string, orders: number, units: number, stockWriteOffs: number, unitsWrittenOff: number, revenue: { formatted: string }, products: Array<{ productId: string, units: number, revenue: { formatted: string } }> } };
 
 export type OutboxQueryVariables = Exact<{
   orderId?: string | number | null | undefined;
@@ -105,6 +145,64 @@ export type OrderTimelineQueryVariables = Exact<{
 
 
 export type OrderTimelineQuery = { orderTimeline: Array<{ at: string, source: string, kind: string, summary: string, eventId: string | null }> | null };
+
+export type AdminProductFragment = { id: string, name: string, category: string, brand: string, description: string, stock: number, version: number, archived: boolean, price: { amountCents: number, formatted: string } };
+
+export type CreateProductMutationVariables = Exact<{
+  input: ProductInput;
+}>;
+
+
+export type CreateProductMutation = { createProduct:
+    | { __typename: 'InvalidProduct', errorCode: ErrorCode, message: string }
+    | { __typename: 'Product', id: string, name: string, category: string, brand: string, description: string, stock: number, version: number, archived: boolean, price: { amountCents: number, formatted: string } }
+    | { __typename: 'ProductAlreadyExists', errorCode: ErrorCode, message: string }
+   };
+
+export type UpdateProductMutationVariables = Exact<{
+  id: string | number;
+  input: ProductUpdate;
+}>;
+
+
+export type UpdateProductMutation = { updateProduct:
+    | { __typename: 'InvalidProduct', errorCode: ErrorCode, message: string }
+    | { __typename: 'Product', id: string, name: string, category: string, brand: string, description: string, stock: number, version: number, archived: boolean, price: { amountCents: number, formatted: string } }
+    | { __typename: 'ProductNotFound', errorCode: ErrorCode, message: string }
+    | { __typename: 'VersionConflict', currentVersion: number, errorCode: ErrorCode, message: string }
+   };
+
+export type AdjustStockMutationVariables = Exact<{
+  productId: string | number;
+  delta: number;
+  reason: string;
+}>;
+
+
+export type AdjustStockMutation = { adjustStock:
+    | { __typename: 'InsufficientStock', available: number, errorCode: ErrorCode, message: string }
+    | { __typename: 'InvalidProduct', errorCode: ErrorCode, message: string }
+    | { __typename: 'Product', id: string, name: string, category: string, brand: string, description: string, stock: number, version: number, archived: boolean, price: { amountCents: number, formatted: string } }
+    | { __typename: 'ProductNotFound', errorCode: ErrorCode, message: string }
+   };
+
+export type ArchiveProductMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ArchiveProductMutation = { archiveProduct:
+    | { __typename: 'InvalidProduct', errorCode: ErrorCode, message: string }
+    | { __typename: 'Product', id: string, name: string, category: string, brand: string, description: string, stock: number, version: number, archived: boolean, price: { amountCents: number, formatted: string } }
+    | { __typename: 'ProductNotFound', errorCode: ErrorCode, message: string }
+   };
+
+export type ProductHistoryQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ProductHistoryQuery = { product: { id: string, name: string, category: string, brand: string, description: string, stock: number, version: number, archived: boolean, history: Array<{ at: string, actor: string, change: ProductChange, summary: string, stockBefore: number | null, stockAfter: number | null, reason: string | null }> | null, price: { amountCents: number, formatted: string } } | null };
 
 export type ProductsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -170,7 +268,22 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const AdminProductFragmentDoc = new TypedDocumentString(`
+    fragment AdminProduct on Product {
+  id
+  name
+  category
+  brand
+  description
+  stock
+  version
+  archived
+  price {
+    amountCents
+    formatted
+  }
+}
+    `, {"fragmentName":"AdminProduct"}) as unknown as TypedDocumentString<AdminProductFragment, unknown>;
 export const ShipOrderDocument = new TypedDocumentString(`
     mutation ShipOrder($orderId: ID!) {
   shipOrder(orderId: $orderId) {
@@ -218,6 +331,8 @@ export const DailySalesDocument = new TypedDocumentString(`
         formatted
       }
     }
+    stockWriteOffs
+    unitsWrittenOff
   }
 }
     `) as unknown as TypedDocumentString<DailySalesQuery, DailySalesQueryVariables>;
@@ -243,6 +358,141 @@ export const OrderTimelineDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<OrderTimelineQuery, OrderTimelineQueryVariables>;
+export const CreateProductDocument = new TypedDocumentString(`
+    mutation CreateProduct($input: ProductInput!) {
+  createProduct(input: $input) {
+    __typename
+    ...AdminProduct
+    ... on ErrorResult {
+      errorCode
+      message
+    }
+  }
+}
+    fragment AdminProduct on Product {
+  id
+  name
+  category
+  brand
+  description
+  stock
+  version
+  archived
+  price {
+    amountCents
+    formatted
+  }
+}`) as unknown as TypedDocumentString<CreateProductMutation, CreateProductMutationVariables>;
+export const UpdateProductDocument = new TypedDocumentString(`
+    mutation UpdateProduct($id: ID!, $input: ProductUpdate!) {
+  updateProduct(id: $id, input: $input) {
+    __typename
+    ...AdminProduct
+    ... on VersionConflict {
+      currentVersion
+    }
+    ... on ErrorResult {
+      errorCode
+      message
+    }
+  }
+}
+    fragment AdminProduct on Product {
+  id
+  name
+  category
+  brand
+  description
+  stock
+  version
+  archived
+  price {
+    amountCents
+    formatted
+  }
+}`) as unknown as TypedDocumentString<UpdateProductMutation, UpdateProductMutationVariables>;
+export const AdjustStockDocument = new TypedDocumentString(`
+    mutation AdjustStock($productId: ID!, $delta: Int!, $reason: String!) {
+  adjustStock(productId: $productId, delta: $delta, reason: $reason) {
+    __typename
+    ...AdminProduct
+    ... on InsufficientStock {
+      available
+    }
+    ... on ErrorResult {
+      errorCode
+      message
+    }
+  }
+}
+    fragment AdminProduct on Product {
+  id
+  name
+  category
+  brand
+  description
+  stock
+  version
+  archived
+  price {
+    amountCents
+    formatted
+  }
+}`) as unknown as TypedDocumentString<AdjustStockMutation, AdjustStockMutationVariables>;
+export const ArchiveProductDocument = new TypedDocumentString(`
+    mutation ArchiveProduct($id: ID!) {
+  archiveProduct(id: $id) {
+    __typename
+    ...AdminProduct
+    ... on ErrorResult {
+      errorCode
+      message
+    }
+  }
+}
+    fragment AdminProduct on Product {
+  id
+  name
+  category
+  brand
+  description
+  stock
+  version
+  archived
+  price {
+    amountCents
+    formatted
+  }
+}`) as unknown as TypedDocumentString<ArchiveProductMutation, ArchiveProductMutationVariables>;
+export const ProductHistoryDocument = new TypedDocumentString(`
+    query ProductHistory($id: ID!) {
+  product(id: $id) {
+    ...AdminProduct
+    history {
+      at
+      actor
+      change
+      summary
+      stockBefore
+      stockAfter
+      reason
+    }
+  }
+}
+    fragment AdminProduct on Product {
+  id
+  name
+  category
+  brand
+  description
+  stock
+  version
+  archived
+  price {
+    amountCents
+    formatted
+  }
+}`) as unknown as TypedDocumentString<ProductHistoryQuery, ProductHistoryQueryVariables>;
 export const ProductsDocument = new TypedDocumentString(`
     query Products($first: Int, $after: String, $category: String) {
   products(first: $first, after: $after, category: $category) {
