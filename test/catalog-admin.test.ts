@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiHandler } from "../api/create-api";
 import { type ApiResponse, graphqlEvent, httpEvent, invoke } from "./support/api-events";
-import { aProduct, createTestShop, type Probe, type TestShop } from "./support/test-shop";
+import {
+  aProduct,
+  createTestShop,
+  MANY_CONTAINERS_IN_ONE_PROCESS,
+  type Probe,
+  type TestShop,
+} from "./support/test-shop";
 
 let shop: TestShop;
 let api: ApiHandler;
@@ -341,12 +347,7 @@ describe("adjustStock", () => {
       Array.from({ length: 200 }, (_, i) => shop.authorization({ customer: `racer-${i}` })),
     );
     const admin = await shop.authorization({ admin: "owner" });
-    // One process stands in for 210 Lambda containers here: its connections to DynamoDB
-    // queue behind each other for longer than a Lambda's ever would.
-    const api = shop.api({
-      AWS_SDK_CONNECTION_TIMEOUT_MS: "30000",
-      AWS_SDK_REQUEST_TIMEOUT_MS: "30000",
-    });
+    const api = shop.api(MANY_CONTAINERS_IN_ONE_PROCESS);
     const orders = buyers.map((buyer) =>
       invoke(
         api,

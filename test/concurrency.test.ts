@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphqlEvent, invoke } from "./support/api-events";
-import { aProduct, createTestShop, type TestShop } from "./support/test-shop";
+import {
+  aProduct,
+  createTestShop,
+  MANY_CONTAINERS_IN_ONE_PROCESS,
+  type TestShop,
+} from "./support/test-shop";
 
 let shop: TestShop;
 
@@ -16,7 +21,7 @@ const CREATE_ORDER = `mutation($input: CreateOrderInput!) {
 
 describe("no overselling", () => {
   it("places exactly 20 of 200 concurrent orders for a product with stock 20, and leaves stock 0", async () => {
-    const api = shop.api();
+    const api = shop.api(MANY_CONTAINERS_IN_ONE_PROCESS);
     const created = await shop.subscribeProbe(["order_created"]);
     // 200 customers, each with its own token, each ordering as itself.
     const buyers = await Promise.all(

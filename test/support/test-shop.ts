@@ -43,6 +43,16 @@ export function recordingLogger(): Logger & {
   };
 }
 
+/**
+ * For a test that sends hundreds of requests at once through one handler: one process stands
+ * in for as many Lambda containers, so its connections to DynamoDB Local queue behind each
+ * other for longer than any one container's would, past the SDK's production timeouts.
+ */
+export const MANY_CONTAINERS_IN_ONE_PROCESS = {
+  AWS_SDK_CONNECTION_TIMEOUT_MS: "30000",
+  AWS_SDK_REQUEST_TIMEOUT_MS: "30000",
+} as const;
+
 export function aProduct(overrides: Partial<Product> & { productId: string }): Product {
   return {
     name: `Product ${overrides.productId}`,
