@@ -12,7 +12,6 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { z } from "zod";
-import type { FraudAssessment } from "../core/fraud/fraud-scoring";
 import type { Order } from "../core/orders/order";
 import { ORDER_STATUSES, STOCK_RELEASING_STATUSES } from "../core/orders/order-status";
 import type {
@@ -294,6 +293,10 @@ export class DynamoOrderRepository implements OrderRepository {
       set.push("statusReason = :reason");
       values[":reason"] = change.reason;
     }
+    if (change.fraudAssessment !== undefined) {
+      set.push("fraudAssessment = :assessment");
+      values[":assessment"] = change.fraudAssessment;
+    }
     if (change.paymentAuthorizationId !== undefined) {
       set.push("paymentAuthorizationId = :authorization");
       values[":authorization"] = change.paymentAuthorizationId;
@@ -403,64 +406,47 @@ export class DynamoOrderRepository implements OrderRepository {
     }
   }
 
-  async recordFraudAssessment(
-    orderId: string,
-    assessment: FraudAssessment,
-    actor: string,
-  ): Promise<"recorded" | "conflict"> {
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.names.orders,
-          Key: { orderId },
-          UpdateExpression:
-            "SET fraudAssessment = :assessment, updatedAt = :at, updatedBy = :actor ADD version :one",
-          ConditionExpression: "#status = :pending AND attribute_not_exists(fraudAssessment)",
-          ExpressionAttributeNames: { "#status": "status" },
-          ExpressionAttributeValues: {
-            ":assessment": assessment,
-            ":at": assessment.assessedAt,
-            ":actor": actor,
-            ":pending": "PENDING",
-            ":one": 1,
-          },
-        }),
-      );
-      return "recorded";
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return "conflict";
-    }
-  }
-
-  async countCustomerOrdersBetween(customerId: string, from: string, to: string): Promise<number> {
-    let count = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
+  async customerOrderCounts(
+    customerId: string,
+    from: string,
+    before: string,
+  ): Promise<{ inWindow: number; anyEarlier: boolean }> {
+    const inWindow = async () => {
+      // BETWEEN includes its upper bound, and the interval is half-open: the orders placed
+      // at `before` itself are read (their keys only) and left out.
+      let count = 0;
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.names.orders,
+            IndexName: CUSTOMER_INDEX.indexName,
+            KeyConditionExpression: "customerId = :customerId AND createdAt BETWEEN :from AND :to",
+            ExpressionAttributeValues: { ":customerId": customerId, ":from": from, ":to": before },
+            ProjectionExpression: "createdAt",
+            ExclusiveStartKey,
+          }),
+        );
+        count += (page.Items ?? []).filter((item) => String(item.createdAt) < before).length;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return count;
+    };
+    const anyEarlier = async () => {
+      const { Count = 0 } = await this.client.send(
         new QueryCommand({
           TableName: this.names.orders,
           IndexName: CUSTOMER_INDEX.indexName,
-          KeyConditionExpression: "customerId = :customerId AND createdAt BETWEEN :from AND :to",
-          ExpressionAttributeValues: { ":customerId": customerId, ":from": from, ":to": to },
+          KeyConditionExpression: "customerId = :customerId AND createdAt < :before",
+          ExpressionAttributeValues: { ":customerId": customerId, ":before": before },
           Select: "COUNT",
-          ExclusiveStartKey,
+          Limit: 1,
         }),
       );
-      count += page.Count ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    // BETWEEN includes its upper bound; the interval is half-open.
-    const atUpperBound = await this.client.send(
-      new QueryCommand({
-        TableName: this.names.orders,
-        IndexName: CUSTOMER_INDEX.indexName,
-        KeyConditionExpression: "customerId = :customerId AND createdAt = :to",
-        ExpressionAttributeValues: { ":customerId": customerId, ":to": to },
-        Select: "COUNT",
-      }),
-    );
-    return count - (atUpperBound.Count ?? 0);
+      return Count > 0;
+    };
+    const [window, earlier] = await Promise.all([inWindow(), anyEarlier()]);
+    return { inWindow: window, anyEarlier: earlier };
   }
 
   async releaseStock(

@@ -127,10 +127,16 @@ function onceEach<T extends ShopEventType>(
   };
   // Events whose handler actually ran here; a repeat gets the stored result instead.
   const ranHere = new Set<string>();
+  // The "processed" note of each event handled here, under way.
+  const processedNotes = new Map<string, Promise<void>>();
+  const note = (event: ShopEvent, outcome: EventHandling["outcome"], detail?: string) =>
+    noteHandling(runtime, event, outcome, detail);
   const handleOnce = makeIdempotent(
     async (event: ShopEventOf<T>) => {
       ranHere.add(event.eventId);
       await consumer.handle(event, eventContext);
+      // The note is written while Powertools completes the event's record, not after it.
+      processedNotes.set(event.eventId, note(event, "processed"));
       return { eventId: event.eventId };
     },
     { persistenceStore: runtime.idempotencyStore, config, keyPrefix: runtime.name },
@@ -153,8 +159,6 @@ function onceEach<T extends ShopEventType>(
       }
     }
   };
-  const note = (event: ShopEvent, outcome: EventHandling["outcome"], detail?: string) =>
-    noteHandling(runtime, event, outcome, detail);
   const handleOne = async (event: ShopEvent, source: string): Promise<void> => {
     const logContext = {
       eventId: event.eventId,
@@ -206,7 +210,9 @@ function onceEach<T extends ShopEventType>(
       MetricUnit.Count,
       1,
     );
-    await note(event, firstTime ? "processed" : "duplicate");
+    await (firstTime
+      ? (processedNotes.get(event.eventId) ?? note(event, "processed"))
+      : note(event, "duplicate"));
   };
   // Copies of one event in one invocation (a batch may hold two) share a single handling:
   // the copy succeeds or fails with the first, and never races it for the claim.

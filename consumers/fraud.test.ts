@@ -1,9 +1,14 @@
 import { IdempotencyConfig } from "@aws-lambda-powertools/idempotency";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Order } from "../core/orders/order";
 import type { OrderService } from "../core/orders/order-service";
+import { consumers } from "../infra/topology";
+import { buildFunction } from "../local/lambda/functions";
+import { createLambdaContext } from "../local/lambda/lambda-context";
 import type { Poller } from "../local/lambda/sqs-poller";
+import { toSqsRecord } from "../local/lambda/sqs-poller";
 import {
   orderCreatedEvent,
   peekBodies,
@@ -11,6 +16,7 @@ import {
   runConsumers,
   sendToQueue,
 } from "../test/support/consumer-harness";
+import { sequentialSteps, startCountingProxy } from "../test/support/counting-proxy";
 import {
   aProduct,
   asAdmin,
@@ -57,6 +63,48 @@ async function decided(orderId: string) {
 
 const queue = () => shop.provisioned.queues.fraud;
 
+describe("the fraud consumer's round trips", () => {
+  it("decides an order in at most 4 DynamoDB round trips one after another", async () => {
+    const dynamodb = await startCountingProxy(shop.endpoints.dynamodb);
+    try {
+      const handler = await buildFunction<SQSEvent, SQSBatchResponse>(
+        consumers.fraud,
+        shop.envFor(consumers.fraud, {
+          PAYMENT_LATENCY_MS: "0",
+          AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
+        }),
+        { logger: shop.logger },
+      );
+      // A returning customer, so the look at its past finds orders.
+      await place("counted", "book");
+      const order = await place("counted", "book");
+      dynamodb.take();
+      const message = {
+        MessageId: "m-1",
+        ReceiptHandle: "r-1",
+        Body: JSON.stringify(orderCreatedEvent(order)),
+      };
+      const response = await handler(
+        { Records: [toSqsRecord(message, shop.provisioned.queues.fraud.arn)] },
+        createLambdaContext("fraud", 30_000),
+      );
+      expect(response.batchItemFailures).toEqual([]);
+      expect((await orders.getOrder(asAdmin, order.orderId))?.status).toBe("CONFIRMED");
+      const steps = sequentialSteps(dynamodb.take());
+      // The claim; the order and the customer's past side by side; the decision with its
+      // assessment in one write; the claim completed beside the event log's note.
+      expect(steps.map((step) => step.map((call) => call.action).sort())).toEqual([
+        ["PutItem"],
+        ["GetItem", "Query", "Query"],
+        ["UpdateItem"],
+        ["PutItem", "UpdateItem"],
+      ]);
+    } finally {
+      await dynamodb.close();
+    }
+  });
+});
+
 describe("the fraud consumer", () => {
   it("confirms a low-risk order once its payment is authorized, once however often the event arrives", async () => {
     const consumer = await runConsumers(shop, ["fraud"], withPayment({}));
@@ -78,8 +126,8 @@ describe("the fraud consumer", () => {
       },
       paymentAuthorizationId: expect.stringMatching(/^auth_/),
     });
-    // created (1), assessed (2), confirmed (3): the duplicate changed nothing.
-    expect((await orders.getOrder(asAdmin, order.orderId))?.version).toBe(3);
+    // created (1), then assessed and confirmed in one write (2): the duplicate changed nothing.
+    expect((await orders.getOrder(asAdmin, order.orderId))?.version).toBe(2);
     expect(await queueDepth(shop, queue().deadLetterUrl)).toBe(0);
     await consumer.stop();
   });

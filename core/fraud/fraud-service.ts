@@ -21,17 +21,26 @@ export type FraudOutcome = "confirmed" | "rejected" | "skipped";
 const ACTOR = "fraud";
 
 /**
- * Decides a new order: scores it, records the assessment on the order, and for an
- * acceptable risk authorizes the payment. The order ends CONFIRMED or REJECTED with its
- * reason. Safe to run twice for one order: each step is conditional on the order still
- * being PENDING, and the provider treats the order id as its idempotency key.
+ * Decides a new order: scores it, and for an acceptable risk authorizes the payment. The
+ * order ends CONFIRMED or REJECTED with its reason and the assessment, in one write. Safe to
+ * run twice for one order: the write is conditional on the order still being PENDING at the
+ * version read, and the provider treats the order id as its idempotency key.
  */
 export class FraudService {
   constructor(private readonly deps: FraudServiceDeps) {}
 
+  /**
+   * One consistent read of the order and one look at the customer's past, side by side;
+   * then, after the payment, one conditional write that records the assessment and the
+   * decision together (and owes the decision's event).
+   */
   async decide(created: OrderCreatedData, deadline: number): Promise<FraudOutcome> {
     const { orders, lifecycle, logger } = this.deps;
-    const order = await orders.getOrder(created.orderId);
+    const hourBefore = new Date(Date.parse(created.createdAt) - 60 * 60 * 1000).toISOString();
+    const [order, past] = await Promise.all([
+      orders.getOrder(created.orderId),
+      orders.customerOrderCounts(created.customerId, hourBefore, created.createdAt),
+    ]);
     if (order?.status !== "PENDING") {
       logger.info("order already decided; nothing to do", {
         orderId: created.orderId,
@@ -40,28 +49,23 @@ export class FraudService {
       return "skipped";
     }
 
-    let assessment = order.fraudAssessment;
-    if (!assessment) {
-      const hourBefore = new Date(Date.parse(order.createdAt) - 60 * 60 * 1000).toISOString();
-      const [recent, earlier] = await Promise.all([
-        orders.countCustomerOrdersBetween(order.customerId, hourBefore, order.createdAt),
-        orders.countCustomerOrdersBetween(order.customerId, "0000", order.createdAt),
-      ]);
-      assessment = scoreOrder(
+    const fraudAssessment =
+      order.fraudAssessment ??
+      scoreOrder(
         {
           totalCents: order.totalCents,
           itemCount: unitsIn(order),
-          ordersInLastHour: recent,
-          isFirstOrder: earlier === 0,
+          ordersInLastHour: past.inWindow,
+          isFirstOrder: !past.anyEarlier,
         },
         this.deps.clock.now().toISOString(),
       );
-      await orders.recordFraudAssessment(order.orderId, assessment, ACTOR);
-    }
 
-    if (assessment.decision === "REJECT") {
+    if (fraudAssessment.decision === "REJECT") {
       const result = await lifecycle.changeStatus(order.orderId, "REJECTED", ACTOR, {
-        reason: `fraud risk ${assessment.score}: ${assessment.reasons.join("; ")}`,
+        known: order,
+        fraudAssessment,
+        reason: `fraud risk ${fraudAssessment.score}: ${fraudAssessment.reasons.join("; ")}`,
       });
       return result.kind === "changed" ? "rejected" : "skipped";
     }
@@ -75,9 +79,13 @@ export class FraudService {
     const result =
       payment.status === "authorized"
         ? await lifecycle.changeStatus(order.orderId, "CONFIRMED", ACTOR, {
+            known: order,
+            fraudAssessment,
             paymentAuthorizationId: payment.authorizationId,
           })
         : await lifecycle.changeStatus(order.orderId, "REJECTED", ACTOR, {
+            known: order,
+            fraudAssessment,
             reason: `payment declined: ${payment.reason}`,
           });
     if (result.kind !== "changed") return "skipped";

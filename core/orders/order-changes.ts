@@ -71,7 +71,21 @@ export function effectsOf(change: OrderChange): ChangeEffects {
       });
     }
   }
-  return { owedEventIds, history };
+  return { owedEventIds, history: distinctIds(history) };
+}
+
+/**
+ * One change may make several entries (an assessment and the decision it led to, written
+ * together): the first keeps the version's id, the others follow it (`000002`, `000002-2`),
+ * so each is kept and they sort in the order they were made.
+ */
+function distinctIds(entries: OrderHistoryEntry[]): OrderHistoryEntry[] {
+  const seen = new Map<string, number>();
+  return entries.map((entry) => {
+    const count = (seen.get(entry.entryId) ?? 0) + 1;
+    seen.set(entry.entryId, count);
+    return count === 1 ? entry : { ...entry, entryId: `${entry.entryId}-${count}` };
+  });
 }
 
 function pad(version: number): string {

@@ -1,3 +1,4 @@
+import type { FraudAssessment } from "../fraud/fraud-scoring";
 import { ForbiddenError, maySeeOrderOf, requireAdmin, requireSignedIn } from "../shared/access";
 import { UnreachableCaseError } from "../shared/errors";
 import { EVENT_LIMITS } from "../shared/events";
@@ -31,6 +32,13 @@ const MAX_ATTEMPTS = 5;
 export interface ChangeDetails {
   readonly reason?: string;
   readonly paymentAuthorizationId?: string;
+  /** The fraud assessment the change was decided on, recorded in the same write. */
+  readonly fraudAssessment?: FraudAssessment;
+  /**
+   * The order as the caller has just read it (consistently): the first attempt decides on
+   * it instead of reading it again. A later attempt, after a concurrent change, reads.
+   */
+  readonly known?: Order;
   /**
    * Decides, on each read of the order, whether this change may go ahead: an outcome to
    * answer instead, or undefined to proceed. May throw (ForbiddenError).
@@ -53,10 +61,10 @@ export class OrderLifecycle {
     orderId: string,
     to: OrderStatus,
     actor: string,
-    { check, ...details }: ChangeDetails = {},
+    { check, known, ...details }: ChangeDetails = {},
   ): Promise<ChangeStatusResult> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const order = await this.orders.getOrder(orderId);
+      const order = attempt === 1 && known ? known : await this.orders.getOrder(orderId);
       if (!order) return { kind: "orderNotFound", orderId };
       const refused = check?.(order);
       if (refused) return refused;
@@ -71,6 +79,12 @@ export class OrderLifecycle {
         updatedAt: at,
         updatedBy: actor,
         ...(details.reason !== undefined ? { statusReason: details.reason } : {}),
+        ...(details.paymentAuthorizationId !== undefined
+          ? { paymentAuthorizationId: details.paymentAuthorizationId }
+          : {}),
+        ...(details.fraudAssessment !== undefined
+          ? { fraudAssessment: details.fraudAssessment }
+          : {}),
       };
       const event = eventOfStatusChange(order, after);
       const outcome = await this.orders.changeStatus({
@@ -85,8 +99,9 @@ export class OrderLifecycle {
       });
       switch (outcome) {
         case "changed": {
-          const changed = await this.orders.getOrder(orderId);
-          if (!changed) return { kind: "orderNotFound", orderId };
+          // The write was conditional on the version read, so the order is now exactly
+          // `after` (its outbox aside, which is the stream's business).
+          const { owed: _owed, ...changed } = after;
           return { kind: "changed", order: changed };
         }
         case "notFound":

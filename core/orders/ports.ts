@@ -46,14 +46,16 @@ export interface OrderRepository {
   ordersOwingSince(instant: string): AsyncIterable<{ orderId: string; since: string }>;
   /** Orders PENDING since before `instant` (placed then, and not decided since). */
   ordersPendingSince(instant: string): AsyncIterable<{ orderId: string; since: string }>;
-  /** Records the fraud assessment once, while the order is PENDING. */
-  recordFraudAssessment(
-    orderId: string,
-    assessment: FraudAssessment,
-    actor: string,
-  ): Promise<"recorded" | "conflict">;
-  /** The customer's orders created in [from, to). */
-  countCustomerOrdersBetween(customerId: string, from: string, to: string): Promise<number>;
+  /**
+   * What the fraud check asks of a customer's past, in one round trip (two queries side by
+   * side): how many of its orders were created in [from, before), and whether any was
+   * created before `before` at all.
+   */
+  customerOrderCounts(
+    customerId: string,
+    from: string,
+    before: string,
+  ): Promise<{ readonly inWindow: number; readonly anyEarlier: boolean }>;
   /**
    * Puts the units of a rejected or cancelled order back in stock, at most once per order
    * (a flag on the order, set in the same transaction).
@@ -77,6 +79,8 @@ export interface StatusChange {
   readonly at: string;
   readonly reason?: string;
   readonly paymentAuthorizationId?: string;
+  /** The fraud assessment the change was decided on, recorded in the same write. */
+  readonly fraudAssessment?: FraudAssessment;
 }
 
 export interface OrderHistoryRepository {
