@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type {
   Context,
@@ -8,7 +7,7 @@ import type {
 } from "aws-lambda";
 import { ZodError } from "zod";
 import { CorruptRecordError } from "../core/shared/errors";
-import { DeadlineError, describe, publishMetrics, RECORD_BUDGET_MS } from "./event-consumer";
+import { describe, publishMetrics, RECORD_BUDGET_MS } from "./event-consumer";
 import type { ConsumerRuntime } from "./runtime";
 
 /** Where a record that can never be processed is described, so a person can look and redrive it. */
@@ -20,50 +19,74 @@ function isPermanent(error: unknown): boolean {
 }
 
 /**
- * A handler on a DynamoDB stream. Records are processed in order, one at a time, since a
- * later change of an order must not overtake an earlier one. A failure that can pass (a
- * service down, a timeout) fails the record, and the event source retries from it for as
- * long as the stream keeps it; a record that can never be processed is set aside (described
- * on the on-failure queue, where `npm run dlq` shows and redrives it) so it cannot block the
- * shard. No record is started with less than a few seconds of the invocation left.
+ * A handler on a DynamoDB stream. Records of one item (one order) are processed in order,
+ * one at a time, since a later change must not overtake an earlier one; records of
+ * different items do not depend on each other and are processed side by side. A failure
+ * that can pass (a service down, a timeout) fails the record and every later record of its
+ * item, and the event source retries from the earliest failed record for as long as the
+ * stream keeps it (records of other items after it come again too; everything they do is
+ * idempotent). A record that can never be processed is set aside (described on the
+ * on-failure queue, where `npm run dlq` shows and redrives it) so it cannot block the shard.
+ * No record is started with less than a few seconds of the invocation left.
  */
 export function streamConsumerHandler(
   runtime: ConsumerRuntime,
   handleRecord: (record: DynamoDBRecord) => Promise<void>,
   setAside: SetAside,
 ) {
-  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
-    const processor = new BatchProcessor(EventType.DynamoDBStreams);
-    const recordHandler = async (record: DynamoDBRecord) => {
-      if (context.getRemainingTimeInMillis() < RECORD_BUDGET_MS) throw new DeadlineError();
-      try {
-        await handleRecord(record);
-        runtime.metrics.addMetric("StreamRecordsProcessed", MetricUnit.Count, 1);
-      } catch (error) {
-        const logContext = {
-          sequenceNumber: record.dynamodb?.SequenceNumber,
-          eventName: record.eventName,
-          error: describe(error),
-        };
-        if (isPermanent(error)) {
-          runtime.logger.error("stream record can never be processed; set aside", logContext);
-          runtime.metrics.addMetric("StreamRecordsSetAside", MetricUnit.Count, 1);
-          await setAside(record, describe(error));
-          return;
-        }
-        runtime.logger.error("stream record failed; it will be retried", logContext);
-        throw error;
-      }
-    };
+  const processOne = async (record: DynamoDBRecord, context: Context): Promise<boolean> => {
+    if (context.getRemainingTimeInMillis() < RECORD_BUDGET_MS) return false;
     try {
-      return await processPartialResponse(event, recordHandler, processor, {
-        context,
-        processInParallel: false,
-        throwOnFullBatchFailure: false,
-      });
+      await handleRecord(record);
+      runtime.metrics.addMetric("StreamRecordsProcessed", MetricUnit.Count, 1);
+      return true;
+    } catch (error) {
+      const logContext = {
+        sequenceNumber: record.dynamodb?.SequenceNumber,
+        eventName: record.eventName,
+        error: describe(error),
+      };
+      if (isPermanent(error)) {
+        runtime.logger.error("stream record can never be processed; set aside", logContext);
+        runtime.metrics.addMetric("StreamRecordsSetAside", MetricUnit.Count, 1);
+        await setAside(record, describe(error));
+        return true;
+      }
+      runtime.logger.error("stream record failed; it will be retried", logContext);
+      return false;
+    }
+  };
+
+  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+    // Each item's records, in stream order.
+    const byItem = new Map<string, DynamoDBRecord[]>();
+    for (const record of event.Records) {
+      const key = JSON.stringify(record.dynamodb?.Keys ?? {});
+      const records = byItem.get(key) ?? [];
+      records.push(record);
+      byItem.set(key, records);
+    }
+    const failed: DynamoDBRecord[] = [];
+    try {
+      await Promise.all(
+        [...byItem.values()].map(async (records) => {
+          for (const [index, record] of records.entries()) {
+            if (!(await processOne(record, context))) {
+              // This record and the item's later ones wait for the retry, in order.
+              failed.push(...records.slice(index));
+              return;
+            }
+          }
+        }),
+      );
     } finally {
       publishMetrics(runtime);
     }
+    return {
+      batchItemFailures: failed.map((record) => ({
+        itemIdentifier: record.dynamodb?.SequenceNumber ?? "",
+      })),
+    };
   };
 }
 

@@ -306,7 +306,9 @@ export const consumers = {
   },
   inventory: {
     entry: "consumers/inventory.ts",
-    source: { kind: "sqs", queue: "inventory", batchSize: 10, maxBatchingWindowSeconds: 1 },
+    // No batching window: a batch is what has arrived, so a status change is acted on at
+    // once; under load batches fill by themselves.
+    source: { kind: "sqs", queue: "inventory", batchSize: 10, maxBatchingWindowSeconds: 0 },
     memoryMb: 256,
     timeoutSeconds: 10,
     // Stock writes contend on hot products; a few workers drain the queue without piling up.
@@ -322,7 +324,8 @@ export const consumers = {
   },
   email: {
     entry: "consumers/email.ts",
-    source: { kind: "sqs", queue: "email", batchSize: 10, maxBatchingWindowSeconds: 1 },
+    // No batching window: waiting up to a second to fill a batch would delay every email by it.
+    source: { kind: "sqs", queue: "email", batchSize: 10, maxBatchingWindowSeconds: 0 },
     memoryMb: 256,
     timeoutSeconds: 15,
     access: {
