@@ -65,7 +65,7 @@ const queue = () => shop.provisioned.queues.fraud;
 
 describe("the fraud consumer's round trips", () => {
   it("decides an order in at most 4 DynamoDB round trips one after another", async () => {
-    const dynamodb = await startCountingProxy(shop.endpoints.dynamodb);
+    const dynamodb = await startCountingProxy(shop.endpoints.dynamodb, { latencyMs: 25 });
     try {
       const handler = await buildFunction<SQSEvent, SQSBatchResponse>(
         consumers.fraud,

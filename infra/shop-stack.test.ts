@@ -407,7 +407,7 @@ describe("the messaging", () => {
     });
   });
 
-  it("feeds the SQS consumers with partial batch responses, batch size and window", () => {
+  it("feeds the SQS consumers with partial batch responses, batch size, window and concurrency", () => {
     for (const [name, spec] of Object.entries(consumers)) {
       if (spec.source.kind !== "sqs") continue;
       template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
@@ -416,6 +416,7 @@ describe("the messaging", () => {
           "Fn::GetAtt": [logicalIdOf(`${spec.source.queue}Queue`, "AWS::SQS::Queue"), "Arn"],
         },
         BatchSize: spec.source.batchSize,
+        ScalingConfig: { MaximumConcurrency: spec.source.maxConcurrency },
         FunctionResponseTypes: ["ReportBatchItemFailures"],
         ...(spec.source.maxBatchingWindowSeconds > 0
           ? { MaximumBatchingWindowInSeconds: spec.source.maxBatchingWindowSeconds }

@@ -227,6 +227,7 @@ export class ShopStack extends Stack {
           fn.addEventSource(
             new SqsEventSource(this.queues[source.queue], {
               batchSize: source.batchSize,
+              maxConcurrency: source.maxConcurrency,
               ...(source.maxBatchingWindowSeconds > 0
                 ? { maxBatchingWindow: Duration.seconds(source.maxBatchingWindowSeconds) }
                 : {}),

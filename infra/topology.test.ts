@@ -114,6 +114,16 @@ describe("the topology", () => {
     expect(consumed).toEqual(Object.keys(queues).sort());
   });
 
+  it("feeds each queue to at least 2 invocations at once (Lambda's minimum), within any reserved concurrency", () => {
+    for (const [name, spec] of Object.entries(consumers)) {
+      if (spec.source.kind !== "sqs") continue;
+      expect(spec.source.maxConcurrency, name).toBeGreaterThanOrEqual(2);
+      if ("reservedConcurrency" in spec) {
+        expect(spec.source.maxConcurrency, name).toBeLessThanOrEqual(spec.reservedConcurrency);
+      }
+    }
+  });
+
   it("sends every dead letter to a queue after three receives", () => {
     for (const queue of Object.values(queues)) expect(queue.deadLetter.maxReceiveCount).toBe(3);
     for (const spec of Object.values(consumers)) {

@@ -16,7 +16,10 @@ import { type CheckpointStore, startStreamPoller } from "./stream-poller";
 // biome-ignore lint/suspicious/noExplicitAny: each consumer's handler takes its own event type.
 type AnyHandler = (event: any, context: Context) => Promise<any>;
 
-/** Concurrent invocations per consumer without reserved concurrency (Lambda would scale out). */
+/**
+ * Concurrent invocations of a consumer whose topology sets no limit (SQS sources run as many
+ * workers as their maximum concurrency).
+ */
 const DEFAULT_LOCAL_CONCURRENCY = 2;
 
 export interface EventSourcesOptions {
@@ -73,7 +76,11 @@ export async function startEventSources(options: EventSourcesOptions): Promise<P
       sqs,
       timeoutSeconds: spec.timeoutSeconds,
       concurrency:
-        "reservedConcurrency" in spec ? spec.reservedConcurrency : DEFAULT_LOCAL_CONCURRENCY,
+        spec.source.kind === "sqs"
+          ? spec.source.maxConcurrency
+          : "reservedConcurrency" in spec
+            ? spec.reservedConcurrency
+            : DEFAULT_LOCAL_CONCURRENCY,
       logger,
       retryDelaySeconds: options.retryDelaySeconds ?? spec.timeoutSeconds,
     };

@@ -12,16 +12,20 @@ export interface CountedCall {
  * An HTTP proxy in front of an AWS service endpoint (DynamoDB Local) that notes every call:
  * the action (`X-Amz-Target`) and when it was in flight. Pointing a function's
  * `AWS_ENDPOINT_URL_DYNAMODB` at it counts what the function really sends, on the wire.
+ * With `latencyMs`, each call is held that long first, as a network between would.
  */
-export async function startCountingProxy(target: string) {
+export async function startCountingProxy(target: string, options: { latencyMs?: number } = {}) {
   const upstream = new URL(target);
   let calls: CountedCall[] = [];
-  const server = createServer((incoming, reply) => {
+  const server = createServer(async (incoming, reply) => {
     const start = performance.now();
     const action =
       String(incoming.headers["x-amz-target"] ?? "")
         .split(".")
         .pop() ?? "";
+    // A network's latency on every call: calls sent together overlap for certain, and calls
+    // sent one after another cannot, whatever the time a new connection takes.
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const outgoing = forward(
       {
         hostname: upstream.hostname,
