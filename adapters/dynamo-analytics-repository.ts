@@ -1,13 +1,9 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import {
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  TransactWriteCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { type DynamoDBDocumentClient, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type DailySales, dayOf, type ProductSales } from "../core/analytics/daily-sales";
 import type { AnalyticsRepository } from "../core/analytics/ports";
 import { unitsIn } from "../core/orders/order";
 import type { OrderCreatedData, StockAdjustedData } from "../core/shared/events";
+import { type TransactItems, transactWrite } from "./transactions";
 
 /** How long an event id is remembered for deduplication; SNS redelivers within hours. */
 const DEDUPE_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -63,39 +59,27 @@ export class DynamoAnalyticsRepository implements AnalyticsRepository {
   /** Applies the counters' updates with the event's dedupe marker, in one transaction. */
   private async countOnce(
     eventId: string,
-    updates: readonly { Update: Record<string, unknown> }[],
+    updates: TransactItems,
   ): Promise<"counted" | "duplicate"> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: `EVENT#${eventId}`,
-                  sk: "COUNTED",
-                  expiresAt: Math.floor(Date.now() / 1000) + DEDUPE_TTL_SECONDS,
-                },
-                ConditionExpression: "attribute_not_exists(pk)",
-              },
+    const outcome = await transactWrite(
+      this.client,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: `EVENT#${eventId}`,
+              sk: "COUNTED",
+              expiresAt: Math.floor(Date.now() / 1000) + DEDUPE_TTL_SECONDS,
             },
-            ...(updates as NonNullable<
-              ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
-            >),
-          ],
-        }),
-      );
-      return "counted";
-    } catch (error) {
-      if (
-        error instanceof TransactionCanceledException &&
-        error.CancellationReasons?.[0]?.Code === "ConditionalCheckFailed"
-      ) {
-        return "duplicate";
-      }
-      throw error;
-    }
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+        ...updates,
+      ],
+      `counting event ${eventId}`,
+    );
+    return outcome === "written" ? "counted" : "duplicate";
   }
 
   async getDailySales(day: string): Promise<DailySales> {

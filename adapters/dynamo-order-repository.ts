@@ -1,13 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
-  TransactWriteCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
@@ -21,10 +16,11 @@ import type {
   ReservationResult,
   StatusChange,
 } from "../core/orders/ports";
-import { ContentionError, CorruptRecordError } from "../core/shared/errors";
+import { CorruptRecordError } from "../core/shared/errors";
 import type { Page, PageRequest } from "../core/shared/page";
 import { decodeCursor, toPage } from "./cursor";
 import { INDEX_SHARDS, ordersTable } from "./table-definitions";
+import { transactWrite } from "./transactions";
 
 const orderItemSchema = z.object({
   orderId: z.string(),
@@ -104,15 +100,6 @@ const CUSTOMER_KEY = [
 ];
 
 /**
- * Transactions on a popular product conflict with each other; DynamoDB cancels the loser
- * with `TransactionConflict` and expects the caller to retry. The budget is generous
- * because a flash sale is exactly when giving up would hurt.
- */
-const MAX_TRANSACTION_ATTEMPTS = 25;
-const BACKOFF_BASE_MS = 5;
-const BACKOFF_CAP_MS = 250;
-
-/**
  * The tables the repository works on. Only the orders table is always needed: a function
  * names the others only if it places orders (products, idempotency) or releases stock
  * (products), as its access in the topology allows.
@@ -178,45 +165,23 @@ export class DynamoOrderRepository implements OrderRepository {
     ];
     const firstLine = idempotency ? 2 : 1;
 
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: writes }));
-        return { kind: "placed" };
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        // A failed condition is a decision; a conflict only means "try again".
-        const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
-        if (failed >= firstLine) {
-          const line = order.items[failed - firstLine];
-          const old = reasons[failed]?.Item;
-          if (!line) throw error;
-          if (!old) return { kind: "productNotFound", productId: line.productId };
-          const product = unmarshall(old);
-          if (product.archived === true) {
-            return { kind: "productUnavailable", productId: line.productId };
-          }
-          const stock = product.stock;
-          return {
-            kind: "insufficientStock",
-            productId: line.productId,
-            available: typeof stock === "number" ? stock : 0,
-          };
-        }
-        if (failed === 1 && idempotency) return { kind: "idempotencyKeyTaken" };
-        if (failed === 0)
-          throw new Error(`order id ${order.orderId} already exists`, { cause: error });
-        const conflicted = reasons.some((r) => r.Code === "TransactionConflict");
-        if (!conflicted) throw error;
-        if (attempt >= MAX_TRANSACTION_ATTEMPTS) {
-          throw new ContentionError(
-            `order ${order.orderId} lost ${attempt} transaction conflicts in a row`,
-            { cause: error },
-          );
-        }
-        await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt));
-      }
-    }
+    const outcome = await transactWrite(this.client, writes, `order ${order.orderId}`);
+    if (outcome === "written") return { kind: "placed" };
+    // A failed condition is a decision, not something to try again.
+    const failed = outcome.findIndex((r) => r.Code === "ConditionalCheckFailed");
+    if (failed === 0) throw new Error(`order id ${order.orderId} already exists`);
+    if (failed === 1 && idempotency) return { kind: "idempotencyKeyTaken" };
+    const line = order.items[failed - firstLine];
+    if (!line) throw new Error(`order ${order.orderId}: a condition failed on no line`);
+    const old = outcome[failed]?.Item;
+    if (!old) return { kind: "productNotFound", productId: line.productId };
+    const product = unmarshall(old);
+    if (product.archived === true) return { kind: "productUnavailable", productId: line.productId };
+    return {
+      kind: "insufficientStock",
+      productId: line.productId,
+      available: typeof product.stock === "number" ? product.stock : 0,
+    };
   }
 
   async getOrder(orderId: string): Promise<Order | undefined> {
@@ -454,49 +419,45 @@ export class DynamoOrderRepository implements OrderRepository {
     actor: string,
     at: string,
   ): Promise<"released" | "alreadyReleased" | "notReleasable"> {
-    try {
-      await this.client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.names.orders,
-                Key: { orderId: order.orderId },
-                UpdateExpression:
-                  "SET stockReleased = :yes, updatedAt = :at, updatedBy = :actor ADD version :one",
-                ConditionExpression: `attribute_not_exists(stockReleased) AND #status IN (${Object.keys(RELEASING).join(", ")})`,
-                ExpressionAttributeNames: { "#status": "status" },
-                ExpressionAttributeValues: {
-                  ":yes": true,
-                  ":at": at,
-                  ":actor": actor,
-                  ":one": 1,
-                  ...RELEASING,
-                },
-                ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-              },
+    const outcome = await transactWrite(
+      this.client,
+      [
+        {
+          Update: {
+            TableName: this.names.orders,
+            Key: { orderId: order.orderId },
+            UpdateExpression:
+              "SET stockReleased = :yes, updatedAt = :at, updatedBy = :actor ADD version :one",
+            ConditionExpression: `attribute_not_exists(stockReleased) AND #status IN (${Object.keys(RELEASING).join(", ")})`,
+            ExpressionAttributeNames: { "#status": "status" },
+            ExpressionAttributeValues: {
+              ":yes": true,
+              ":at": at,
+              ":actor": actor,
+              ":one": 1,
+              ...RELEASING,
             },
-            ...order.items.map((line) => ({
-              Update: {
-                TableName: this.table("products"),
-                Key: { productId: line.productId },
-                UpdateExpression: "ADD stock :quantity SET updatedAt = :at",
-                ConditionExpression: "attribute_exists(productId)",
-                ExpressionAttributeValues: { ":quantity": line.quantity, ":at": at },
-              },
-            })),
-          ],
-        }),
-      );
-      return "released";
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [orderReason] = error.CancellationReasons ?? [];
-      if (orderReason?.Code === "ConditionalCheckFailed") {
-        const old = orderReason.Item ? unmarshall(orderReason.Item) : undefined;
-        return old?.stockReleased ? "alreadyReleased" : "notReleasable";
-      }
-      throw error;
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          },
+        },
+        ...order.items.map((line) => ({
+          Update: {
+            TableName: this.table("products"),
+            Key: { productId: line.productId },
+            UpdateExpression: "ADD stock :quantity SET updatedAt = :at",
+            ConditionExpression: "attribute_exists(productId)",
+            ExpressionAttributeValues: { ":quantity": line.quantity, ":at": at },
+          },
+        })),
+      ],
+      `releasing the stock of order ${order.orderId}`,
+    );
+    if (outcome === "written") return "released";
+    const [orderReason] = outcome;
+    if (orderReason?.Code !== "ConditionalCheckFailed") {
+      throw new Error(`releasing the stock of order ${order.orderId}: a product is gone`);
     }
+    const old = orderReason.Item ? unmarshall(orderReason.Item) : undefined;
+    return old?.stockReleased ? "alreadyReleased" : "notReleasable";
   }
 }

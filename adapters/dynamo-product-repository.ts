@@ -236,8 +236,7 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
       ],
       `changing product ${product.productId}`,
     );
-    if (outcome === "written") return "written";
-    return outcome[0]?.Item ? "conditionFailed" : "notFound";
+    return productWrite(outcome);
   }
 
   async adjustStock(
@@ -267,8 +266,7 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
       ],
       `adjusting the stock of ${productId}`,
     );
-    if (outcome === "written") return "written";
-    return outcome[0]?.Item ? "conditionFailed" : "notFound";
+    return productWrite(outcome);
   }
 
   /** The entry, owing its event: in the sparse index of owed events until published. */
@@ -294,6 +292,15 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
       }),
     );
   }
+}
+
+/**
+ * What a transaction whose first write is a product's conditional update came to: the
+ * product there but no longer as expected, or not there at all.
+ */
+function productWrite(outcome: Awaited<ReturnType<typeof transactWrite>>): CatalogWrite {
+  if (outcome === "written") return "written";
+  return outcome[0]?.Item ? "conditionFailed" : "notFound";
 }
 
 /** Catalog changes are few (admins make them): one partition of the owed index holds them all. */

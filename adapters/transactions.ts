@@ -3,10 +3,15 @@ import { type CancellationReason, TransactionCanceledException } from "@aws-sdk/
 import { type DynamoDBDocumentClient, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { ContentionError } from "../core/shared/errors";
 
-type TransactItems = NonNullable<
+export type TransactItems = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]
 >;
 
+/**
+ * Transactions on a popular product conflict with each other; DynamoDB cancels the loser
+ * with `TransactionConflict` and expects the caller to retry. The budget is generous
+ * because a flash sale is exactly when giving up would hurt.
+ */
 const MAX_ATTEMPTS = 25;
 const BACKOFF_BASE_MS = 5;
 const BACKOFF_CAP_MS = 250;

@@ -24,15 +24,9 @@ import type {
   LoaderResponse,
 } from "../../consumers/catalog-loader-contract";
 import { CATALOG_LOADER_OUTPUTS, catalogLoaderFunction } from "../../infra/topology";
-import { LOCAL_CREDENTIALS } from "../emulators/local-aws";
-import {
-  type EmulatorEndpoints,
-  functionEnvironment,
-  provisionShop,
-  RESOURCE_PREFIX,
-} from "../emulators/stack";
 import { buildFunction } from "../lambda/functions";
 import { createLambdaContext } from "../lambda/lambda-context";
+import { runningStackEndpoints, runningStackEnvironment } from "./running-stack";
 
 const USAGE = `Usage:
   npm run catalog -- import <file.json|file.csv> [--stack <name>] [--region <region>]
@@ -52,24 +46,16 @@ type Loader = (request: LoaderRequest) => Promise<LoaderResponse>;
 
 /** The catalog loader, built as the stack builds it, against the local stack. */
 async function localLoader(): Promise<Loader> {
-  const endpoints: EmulatorEndpoints = {
-    snsSqs: `http://127.0.0.1:${process.env.SNS_SQS_PORT ?? 4566}`,
-    dynamodb: `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`,
-  };
-  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
-  let provisioned: Awaited<ReturnType<typeof provisionShop>>["provisioned"];
+  const endpoints = runningStackEndpoints();
+  let env: Record<string, string | undefined>;
   try {
-    ({ provisioned } = await provisionShop(endpoints, { prefix: RESOURCE_PREFIX, seed: false }));
+    env = await runningStackEnvironment(catalogLoaderFunction, endpoints);
   } catch (error) {
     throw new Error(
       `the local stack does not answer at ${endpoints.dynamodb} (${error instanceof Error ? error.message : String(error)}): start it with npm start, or name a deployed stack with --stack`,
     );
   }
-  return loaderFrom({
-    ...process.env,
-    ...functionEnvironment(catalogLoaderFunction, endpoints, provisioned),
-  });
+  return loaderFrom(env);
 }
 
 /** The catalog loader against a deployed stack: its outputs name the resources. */

@@ -9,12 +9,7 @@
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { consumers } from "../../infra/topology";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../emulators/local-aws";
-import {
-  type EmulatorEndpoints,
-  functionEnvironment,
-  provisionShop,
-  RESOURCE_PREFIX,
-} from "../emulators/stack";
+import { type EmulatorEndpoints, RESOURCE_PREFIX } from "../emulators/stack";
 import {
   type DeadLetterQueue,
   deadLetterQueues,
@@ -23,18 +18,13 @@ import {
   redriveStreamFailures,
   replayThroughStreamProcessor,
 } from "./dead-letters";
+import { runningStackEndpoints, runningStackEnvironment } from "./running-stack";
 
 /** The stream processor of the running stack, built as `npm start` builds it. */
 async function streamProcessorOf(endpoints: EmulatorEndpoints) {
-  process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
-  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
-  const spec = consumers.streamProcessor;
-  const { provisioned } = await provisionShop(endpoints, { prefix: RESOURCE_PREFIX, seed: false });
-  return replayThroughStreamProcessor({
-    ...process.env,
-    ...functionEnvironment(spec, endpoints, provisioned),
-  });
+  return replayThroughStreamProcessor(
+    await runningStackEnvironment(consumers.streamProcessor, endpoints),
+  );
 }
 
 async function redrive(sqs: SQSClient, queue: DeadLetterQueue, endpoints: EmulatorEndpoints) {
@@ -55,10 +45,7 @@ async function redrive(sqs: SQSClient, queue: DeadLetterQueue, endpoints: Emulat
 }
 
 async function main() {
-  const endpoints: EmulatorEndpoints = {
-    snsSqs: `http://127.0.0.1:${process.env.SNS_SQS_PORT ?? 4566}`,
-    dynamodb: `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? 8000}`,
-  };
+  const endpoints = runningStackEndpoints();
   const sqs = new SQSClient({
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
