@@ -1,3 +1,4 @@
+import { CatalogReadCache } from "../adapters/catalog-read-cache";
 import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
 import { DynamoEventLog } from "../adapters/dynamo-event-log";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
@@ -24,10 +25,14 @@ export function createServices(
   logger: Logger,
   overrides: { clock?: Clock; ids?: IdGenerator } = {},
 ): ShopServices {
-  const products = new DynamoProductRepository(
-    clients.dynamodb.document,
-    config.tables.products,
-    config.tables.productHistory,
+  // Catalog reads for display come from the container's short-lived cache; orders and
+  // catalog changes read the table itself (CatalogReadCache says which is which).
+  const products = new CatalogReadCache(
+    new DynamoProductRepository(
+      clients.dynamodb.document,
+      config.tables.products,
+      config.tables.productHistory,
+    ),
   );
   const orders = new DynamoOrderRepository(clients.dynamodb.document, config.tables);
   const publisher = new SnsEventPublisher(clients.sns, config.orderEventsTopicArn);
