@@ -7,12 +7,13 @@
  *
  *   npm run bench:pipeline -- [orders=200] [concurrency=8]
  */
-import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
+
 import { DynamoEventLog } from "../adapters/dynamo-event-log";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
+import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { MailOutbox } from "../adapters/outbox-mailer";
-import { buildTimeline } from "../core/orders/order-timeline";
 import { buildHandler as buildApiHandler } from "../api/handler";
+import { buildTimeline } from "../core/orders/order-timeline";
 import type { Logger } from "../core/shared/ports";
 import { apiFunction } from "../infra/topology";
 import { localIssuer, serveJwks } from "../local/emulators/local-issuer";
@@ -157,8 +158,12 @@ async function main() {
         outbox.forOrder(id),
       ]);
       for (const entry of buildTimeline(order, changes, handling, emails)) {
-        const what = entry.summary.split(":")[0]?.replace(/ to .*/, "").slice(0, 40);
-        const key = `${entry.source.split(":")[0]} ${entry.kind} ${entry.kind.startsWith("EVENT") ? what : ""}`.trim();
+        const what = entry.summary
+          .split(":")[0]
+          ?.replace(/ to .*/, "")
+          .slice(0, 40);
+        const key =
+          `${entry.source.split(":")[0]} ${entry.kind} ${entry.kind.startsWith("EVENT") ? what : ""}`.trim();
         steps.set(key, [...(steps.get(key) ?? []), Date.parse(entry.at) - created]);
       }
     }
