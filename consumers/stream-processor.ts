@@ -65,12 +65,16 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
         oldImage: orderOf(record.dynamodb?.OldImage),
         newImage,
       });
-      if (newImage && effects.owedEventIds.length > 0) {
+      // The events and the history do not depend on each other: both are written side by
+      // side, and a retried record repeats neither (an event delivered is no longer owed; a
+      // history entry is keyed by its change).
+      const publishing = async () => {
+        if (!newImage || effects.owedEventIds.length === 0) return;
         // Read again: what another publisher delivered since this change is not sent twice.
         const delivered = await outbox.deliverOwed(newImage.orderId, effects.owedEventIds);
-        for (const event of delivered) await noteHandling(runtime, event, "published");
-      }
-      for (const entry of effects.history) await history.append(entry);
+        await Promise.all(delivered.map((event) => noteHandling(runtime, event, "published")));
+      };
+      await Promise.all([publishing(), ...effects.history.map((entry) => history.append(entry))]);
     },
     async (record, reason) => {
       await sqs.send(
