@@ -120,6 +120,17 @@ async function main() {
     for (const client of [local.dynamodb, local.document, local.sns, local.sqs])
       uncounted.add(client);
     const tables = shop.provisioned.tableNames;
+    // Stock enough for any run: a refusal for want of stock would not be a pipeline figure.
+    for (let i = 1; i <= 40; i++) {
+      await local.document.send(
+        new UpdateCommand({
+          TableName: tables.products,
+          Key: { productId: `prod-${String(i).padStart(4, "0")}` },
+          UpdateExpression: "SET stock = :s",
+          ExpressionAttributeValues: { ":s": 1_000_000 },
+        }),
+      );
+    }
     const raw = await startRawChain(local, shop.provisioned.topicArn, PAYMENT_MS);
     const sources = await startEventSources({
       env: { PAYMENT_LATENCY_MS: String(PAYMENT_MS) },

@@ -1,13 +1,21 @@
 /**
  * The raw baseline: a bare Node HTTP handler doing the same DynamoDB reads and writes and
- * the same SNS publish as the shop, with the same SDK clients, and nothing else: no
+ * the same SNS publish as the shop (for an order: the products' BatchGetItem, the
+ * TransactWriteItems, the publish, and the write that clears the published event), with the same SDK clients, and nothing else: no
  * GraphQL, no validation beyond parsing, no middleware. What the shop costs is measured
  * against this.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { PublishCommand } from "@aws-sdk/client-sns";
-import { GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { createApiClients, loadApiConfig } from "../../api/api-config";
 import { answerCpu } from "./cpu";
 
@@ -82,6 +90,19 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
       items: { product_id: string; quantity: number }[];
     };
     const orderId = randomUUID();
+    // The products, read consistently, as the shop prices an order from them.
+    await dynamodb.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [products]: {
+            Keys: [...new Set(input.items.map((line) => line.product_id))].map((productId) => ({
+              productId,
+            })),
+            ConsistentRead: true,
+          },
+        },
+      }),
+    );
     const now = new Date().toISOString();
     await dynamodb.send(
       new TransactWriteCommand({
@@ -106,6 +127,8 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
                 version: 1,
                 totalCents: 0,
                 currency: "USD",
+                // The event the order owes until it is published, as the shop writes it.
+                owed: { [orderId]: { eventType: "baseline", orderId } },
               },
               ConditionExpression: "attribute_not_exists(orderId)",
             },
@@ -129,6 +152,16 @@ async function handle(request: IncomingMessage, response: ServerResponse) {
         MessageAttributes: { event_type: { DataType: "String", StringValue: "baseline" } },
       }),
     );
+    // Published: the order no longer owes it (not awaited, as the shop does not await it).
+    void dynamodb
+      .send(
+        new UpdateCommand({
+          TableName: config.tables.orders,
+          Key: { orderId },
+          UpdateExpression: "REMOVE owed",
+        }),
+      )
+      .catch(() => {});
     return send(response, 201, { order_id: orderId, status: "PENDING" });
   }
   return send(response, 404, { error: "Not found" });
