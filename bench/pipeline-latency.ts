@@ -9,6 +9,7 @@
  *   npm run bench:pipeline -- one-at-a-time [orders=50]
  *   npm run bench:pipeline -- burst [orders=100] [clients=4]
  *   npm run bench:pipeline -- sustained [orders-per-second=50] [seconds=60]
+ *   npm run bench:pipeline -- capacity   (DynamoDB Local's own write rate on this machine)
  *
  * The raw chain is the pipeline's hops and nothing more: a TransactWriteItems and an SNS
  * publish, the SQS delivery to a long-polling worker (as many as the fraud consumer has),
@@ -56,7 +57,7 @@ import { startEventSources } from "../local/lambda/event-sources";
 import { createLambdaContext } from "../local/lambda/lambda-context";
 import { percentile } from "./lib/stats";
 
-const MODES = ["one-at-a-time", "burst", "sustained"] as const;
+const MODES = ["one-at-a-time", "burst", "sustained", "capacity"] as const;
 type Mode = (typeof MODES)[number];
 const mode = (process.argv[2] ?? "burst") as Mode;
 if (!MODES.includes(mode)) {
@@ -108,7 +109,52 @@ Client.prototype.send = function (this: Client<never, never, never, never>, comm
   return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
 } as typeof send;
 
+/**
+ * What DynamoDB Local alone accepts on this machine: 16 clients writing small items for 5 s
+ * through the same SDK, nothing else running. An order costs the pipeline about 30
+ * DynamoDB calls, so this bounds the order rate any code could sustain here.
+ */
+async function capacity() {
+  const emulators = await startEmulators({ dynamodbPort: 0, snsSqsPort: 0 });
+  const local = createLocalClients(emulators);
+  try {
+    await local.dynamodb.send(
+      new CreateTableCommand({
+        TableName: "bench-capacity",
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      }),
+    );
+    const write = (n: number) =>
+      local.document.send(
+        new PutCommand({
+          TableName: "bench-capacity",
+          Item: { pk: `k${n}`, body: "x".repeat(400) },
+        }),
+      );
+    let n = 0;
+    // A warm-up first: DynamoDB Local is a JVM.
+    for (const seconds of [3, 5]) {
+      n = 0;
+      const end = Date.now() + seconds * 1000;
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (Date.now() < end) await write(n++);
+        }),
+      );
+    }
+    const writesPerSecond = Math.round(n / 5);
+    console.log(`DynamoDB Local alone: ${writesPerSecond} writes/s (16 clients, 5 s)`);
+    console.log(`PIPELINE_JSON ${JSON.stringify({ mode, writesPerSecond })}`);
+  } finally {
+    local.destroy();
+    await emulators.stop();
+  }
+}
+
 async function main() {
+  if (mode === "capacity") return capacity();
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
   process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
   process.env.AWS_ACCESS_KEY_ID = "local";
