@@ -5,7 +5,8 @@
  * local HTTP bridge, consumers running) and a raw baseline server, each pinned to core 0
  * when taskset exists, while this process, the load generator, runs on core 1. Variants
  * alternate (A B A B, BENCH_ROUNDS rounds, 3 by default) after a warm-up; figures are
- * medians with min-max. Writes bench/results/report.md and report.json.
+ * medians with min-max. Writes bench/results/report.md, report.json and the charts
+ * (BENCH_RESULTS_DIR elsewhere).
  */
 import { type ChildProcess, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -56,6 +57,8 @@ const runs = (scenario: Scenario) => chosen.length === 0 || chosen.includes(scen
  */
 const BEFORE = process.env.BENCH_BEFORE;
 
+/** Where the report and its charts go. */
+const RESULTS = process.env.BENCH_RESULTS_DIR ?? "bench/results";
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ORDER_PRODUCTS = Array.from(
@@ -98,7 +101,7 @@ const progress = (line: string) => process.stderr.write(`  [bench] ${line}\n`);
 
 /** Writes a chart beside the report and shows it in the report. */
 function chart(file: string, alt: string, svg: string) {
-  writeFileSync(`bench/results/${file}`, svg);
+  writeFileSync(join(RESULTS, file), svg);
   log(`![${alt}](${file})`);
   log();
 }
@@ -215,7 +218,7 @@ function checkOut(revision: string): { dir: string; remove(): void } {
 
 async function main() {
   pinSelf(1);
-  mkdirSync("bench/results", { recursive: true });
+  mkdirSync(RESULTS, { recursive: true });
   const { child: emulatorsChild, first } = await startChild("bench/servers/emulators.ts", {});
   const endpoints = first as { dynamodb: string; snsSqs: string };
   const children = [emulatorsChild];
@@ -560,9 +563,9 @@ async function main() {
     before?.remove();
   }
   const suffix = chosen.length ? `-${chosen.join("-")}` : "";
-  writeFileSync(`bench/results/report${suffix}.md`, `${markdown.join("\n")}\n`);
-  writeFileSync(`bench/results/report${suffix}.json`, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`Written: bench/results/report${suffix}.md and report${suffix}.json`);
+  writeFileSync(join(RESULTS, `report${suffix}.md`), `${markdown.join("\n")}\n`);
+  writeFileSync(join(RESULTS, `report${suffix}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`Written: ${join(RESULTS, `report${suffix}.md`)} and report${suffix}.json`);
 }
 
 /** The ratio targets in one picture: each measured ratio against its target. */
@@ -913,7 +916,11 @@ console.log(JSON.stringify({ importMs: t1 - t0, totalMs: performance.now() - t0 
   return { sizes, bundled: b, unbundled: u };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  // The issuer's JWKS server and the SDK clients' sockets would keep the process alive.
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

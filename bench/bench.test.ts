@@ -1,0 +1,54 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const results = mkdtempSync(join(tmpdir(), "bench-results-"));
+afterAll(() => rmSync(results, { recursive: true, force: true }));
+
+/** The README's benchmark commands, run small: they must keep working, whatever they measure. */
+describe("the benchmark commands", () => {
+  it("npm run bench:pipeline -- one-at-a-time places orders, follows each to its email and counts the calls", async () => {
+    const { stdout } = await run(
+      "npm",
+      ["run", "-s", "bench:pipeline", "--", "one-at-a-time", "3"],
+      {
+        timeout: 120_000,
+      },
+    );
+    const figures = JSON.parse(stdout.split("PIPELINE_JSON ")[1] ?? "{}");
+    expect(figures.orders).toBe(3);
+    expect(figures.samples.shop).toHaveLength(3);
+    expect(figures.samples.raw).toHaveLength(3);
+    expect(figures.samples.email).toHaveLength(3);
+    // Placing an order writes to DynamoDB inside a transaction and publishes it.
+    const calls = Object.fromEntries(
+      figures.callsPerOrder.map((c: { call: string; perOrder: number }) => [c.call, c.perOrder]),
+    );
+    expect(calls["DynamoDB TransactWrite"]).toBeGreaterThanOrEqual(1);
+    expect(calls["SNS Publish"]).toBeGreaterThanOrEqual(1);
+  }, 150_000);
+
+  it("npm run bench:pipeline refuses an unknown mode", async () => {
+    await expect(
+      run("npm", ["run", "-s", "bench:pipeline", "--", "fastest"]),
+    ).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("choose from one-at-a-time, burst, sustained, capacity"),
+    });
+  });
+
+  it("npm run bench -- graphql-layer writes its report where BENCH_RESULTS_DIR says", async () => {
+    const { stdout } = await run("npm", ["run", "-s", "bench", "--", "graphql-layer"], {
+      timeout: 120_000,
+      env: { ...process.env, BENCH_ROUNDS: "1", BENCH_RESULTS_DIR: results },
+    });
+    expect(stdout).toContain("The GraphQL layer alone");
+    const report = readFileSync(join(results, "report-graphql-layer.md"), "utf8");
+    expect(report).toMatch(/\| api handler, lean \(as shipped\) \| \d+/);
+    expect(existsSync(join(results, "report-graphql-layer.json"))).toBe(true);
+  }, 150_000);
+});
