@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { OrderHistoryEntry } from "../core/orders/order";
 import type { OrderHistoryRepository } from "../core/orders/ports";
 import { queryAll } from "./query-all";

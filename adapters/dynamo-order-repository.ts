@@ -6,7 +6,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { z } from "zod";
+import * as z from "zod";
 import type { Order } from "../core/orders/order";
 import { ORDER_STATUSES, STOCK_RELEASING_STATUSES } from "../core/orders/order-status";
 import type {

@@ -27,14 +27,24 @@ const MAX_TOKEN_LENGTH = 8192;
  * a valid token is refused, never taken as anonymous.
  */
 export class JwtAuthenticator {
-  private readonly keys: ReturnType<typeof createRemoteJWKSet>;
+  private readonly jwksUrl: URL;
+  private keySet: ReturnType<typeof createRemoteJWKSet> | undefined;
 
   constructor(private readonly settings: TokenIssuer) {
-    this.keys = createRemoteJWKSet(new URL(settings.jwksUrl), {
+    this.jwksUrl = new URL(settings.jwksUrl);
+  }
+
+  /**
+   * The issuer's key set, made on the first token: making it loads Node's fetch (its
+   * `Headers`), which takes milliseconds a cold start answering anonymous callers need not spend.
+   */
+  private get keys(): ReturnType<typeof createRemoteJWKSet> {
+    this.keySet ??= createRemoteJWKSet(this.jwksUrl, {
       timeoutDuration: 3000,
       cooldownDuration: 30_000,
       cacheMaxAge: 10 * 60_000,
     });
+    return this.keySet;
   }
 
   async viewerFor(authorization: string | undefined): Promise<Viewer> {

@@ -3,11 +3,13 @@ import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import {
   DirectiveLocation,
+  type DocumentNode,
   GraphQLDirective,
   GraphQLError,
   GraphQLInt,
   GraphQLList,
   GraphQLNonNull,
+  type GraphQLSchema,
   GraphQLString,
   getDirectiveValues,
   type ValidationContext,
@@ -83,6 +85,43 @@ export const limitRules = [
   maxAliasesRule({ n: REQUEST_LIMITS.maxAliases, ...report }),
 ];
 
+/**
+ * Costs already priced, per parsed document. Apollo hands every request with the same text
+ * the same document (from its document cache), and a cost depends only on the document,
+ * the operation and the variables, so a repeated request is priced once, not walked again.
+ * Bounded: at most this many variable sets per document, each of a small size.
+ */
+const pricedCosts = new WeakMap<DocumentNode, Map<string, number>>();
+const PRICED_PER_DOCUMENT = 64;
+const MAX_PRICED_KEY_LENGTH = 1024;
+
+function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): number {
+  const key = `${operationName ?? ""} ${JSON.stringify(variables)}`;
+  const costs = pricedCosts.get(document);
+  const known = costs?.get(key);
+  if (known !== undefined) return known;
+  const cost = getComplexity({
+    schema,
+    query: document,
+    variables,
+    ...(operationName ? { operationName } : {}),
+    estimators,
+  });
+  if (key.length <= MAX_PRICED_KEY_LENGTH) {
+    if (!costs) pricedCosts.set(document, new Map([[key, cost]]));
+    else {
+      if (costs.size >= PRICED_PER_DOCUMENT) costs.clear();
+      costs.set(key, cost);
+    }
+  }
+  return cost;
+}
+
 /** The cost limit: priced once the operation is known, with its variables, before execution. */
 export const costLimitPlugin: ApolloServerPlugin = {
   async requestDidStart() {
@@ -90,13 +129,7 @@ export const costLimitPlugin: ApolloServerPlugin = {
       async didResolveOperation({ request, document, schema }) {
         let cost: number;
         try {
-          cost = getComplexity({
-            schema,
-            query: document,
-            variables: request.variables ?? {},
-            ...(request.operationName ? { operationName: request.operationName } : {}),
-            estimators,
-          });
+          cost = costOf(schema, document, request.operationName, request.variables ?? {});
         } catch {
           // The variables do not fit the operation: execution refuses it (400) before any
           // resolver runs, so there is nothing to price.

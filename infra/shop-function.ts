@@ -14,14 +14,36 @@ export interface ShopFunctionProps {
   readonly environment: Record<string, string>;
   /** Files to ship beside the bundle: [path under the repository root, path in the bundle]. */
   readonly extraFiles?: readonly (readonly [string, string])[];
+  /**
+   * Import paths left out of the bundle, beyond `SDK_CREDENTIAL_LINKS`: modules the code
+   * imports only on demand, for features this function never turns on. Reaching one fails.
+   */
+  readonly unbundledImports?: readonly string[];
 }
+
+/**
+ * The links of the AWS SDK's default credential chain after the first. Lambda hands every
+ * function its role's credentials in the environment, so the chain stops at its first link
+ * (`fromEnv`); the SDK imports the others (profiles, SSO, web identity, container and
+ * instance metadata, with the STS and SSO clients they bring) only when the environment
+ * has none. Bundled, they would cost every cold start their parsing, and the instance
+ * metadata link's static `node:http` import loads Node's fetch implementation as well.
+ */
+const SDK_CREDENTIAL_LINKS = [
+  "@aws-sdk/credential-provider-sso",
+  "@aws-sdk/credential-provider-ini",
+  "@aws-sdk/credential-provider-process",
+  "@aws-sdk/credential-provider-web-identity",
+  "@aws-sdk/credential-provider-http",
+  "@smithy/credential-provider-imds",
+];
 
 /**
  * One Lambda function of the shop with the defaults every function shares: Node.js 22 on
  * arm64, bundled by esbuild into one minified ESM file with source maps and the AWS SDK
- * tree-shaken into it (no reliance on the runtime's copy), X-Ray tracing, JSON logs kept a
- * month, and the Powertools environment. Memory, timeout and concurrency come from the
- * topology.
+ * tree-shaken into it (no reliance on the runtime's copy), built for production
+ * (`NODE_ENV`), X-Ray tracing, JSON logs kept a month, and the Powertools environment.
+ * Memory, timeout and concurrency come from the topology.
  */
 export class ShopFunction extends Construct {
   readonly fn: NodejsFunction;
@@ -62,8 +84,24 @@ export class ShopFunction extends Construct {
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         // Bundle the AWS SDK too: pinned versions, and only the code that is used.
-        externalModules: [],
+        externalModules: [...SDK_CREDENTIAL_LINKS, ...(props.unbundledImports ?? [])],
         mainFields: ["module", "main"],
+        // Libraries skip their development checks (graphql-js's costly `instanceOf` on
+        // every field), and the bundle leaves out the code behind them.
+        define: { "process.env.NODE_ENV": JSON.stringify("production") },
+        esbuildArgs: {
+          "--alias": [
+            // The Lambda integration require()s Apollo Server, which would bundle its
+            // CommonJS copy beside the ESM one the api imports: two servers' worth of code
+            // (and of graphql-tools) to load. Both get the ESM one (the path is from the
+            // project root, where esbuild runs).
+            "@apollo/server=./node_modules/@apollo/server/dist/esm",
+            // Apollo's hashing helper finds node:crypto through `module.require`, which a
+            // bundled module lacks, and falls back to hashing every request's query in
+            // JavaScript (sha.js). It gets node:crypto, which has the same createHash.
+            "@apollo/utils.createhash=node:crypto",
+          ],
+        },
         // Some dependencies are CommonJS and call require(); ESM output needs it defined.
         banner:
           "import { createRequire as __shopRequire } from 'module';const require = __shopRequire(import.meta.url);",

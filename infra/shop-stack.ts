@@ -118,6 +118,18 @@ const DEAD_LETTER_RETENTION = Duration.days(14);
 const SAMPLE_CATALOG_FILE = "catalog/sample-catalog.json";
 /** Messages older than this are of no use to anyone; SQS's default is 4 days. */
 const QUEUE_RETENTION = Duration.days(4);
+/**
+ * The modules Apollo Server imports (by these paths, on start) only for plugins
+ * api/server.ts turns off: usage and schema reporting, federated tracing, the default
+ * landing page. Left out of the api's bundle, where they would be the larger part of
+ * Apollo's code.
+ */
+const APOLLO_UNLOADED_PLUGINS = [
+  "./plugin/usageReporting/index.js",
+  "./plugin/schemaReporting/index.js",
+  "./plugin/inlineTrace/index.js",
+  "./plugin/landingPage/default/index.js",
+];
 
 /**
  * The shop on AWS, built from `infra/topology.ts`: the same tables, topic, queues,
@@ -198,6 +210,7 @@ export class ShopStack extends Stack {
         LEGACY_OPEN_REST: props.legacyOpenRest ? "true" : "false",
         ALLOWED_ORIGINS: (props.allowedOrigins ?? ["*"]).join(","),
       },
+      unbundledImports: APOLLO_UNLOADED_PLUGINS,
       ...(props.playground
         ? {
             extraFiles: Object.entries(PLAYGROUND_ASSETS).map(

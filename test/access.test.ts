@@ -527,6 +527,21 @@ describe("request limits", () => {
     expect((await gql(as.alice, costly.replace("first: 100", "first: 20"))).status).toBe(200);
   });
 
+  it("price one query anew for each page size its variables ask for, however often it is asked", async () => {
+    const paged = `query Orders($first: Int) { customerOrders(first: $first) { edges { node {
+      status total { formatted }
+      history { at actor change summary fromStatus toStatus }
+      items { productName quantity unitPrice { formatted } } } } } }`;
+    for (const [first, status] of [
+      [100, 400],
+      [20, 200],
+      [100, 400],
+      [20, 200],
+    ] as const) {
+      expect((await gql(as.alice, paged, { first })).status, `first: ${first}`).toBe(status);
+    }
+  });
+
   it("refuse the 5000-alias catalog flood at once, before any resolver runs", async () => {
     const flood = `{ ${Array.from({ length: 5000 }, (_, i) => `p${i}: products(first: 100) { edges { node { id name description } } }`).join(" ")} }`;
     const started = performance.now();

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { EVENT_LIMITS } from "../shared/events";
 import { CURRENCY } from "../shared/money";
 

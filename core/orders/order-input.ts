@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Limits that keep one order inside a single DynamoDB transaction (100 items). */
 export const MAX_LINES_PER_ORDER = 50;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Every event the shop publishes. The name is also the SNS message attribute
