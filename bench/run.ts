@@ -14,19 +14,24 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { makeExecutableSchema } from "@graphql-tools/schema";
+import { execute, parse } from "graphql";
 import { type ApiConfig, createApiClients, loadApiConfig } from "../api/api-config";
 import { createApiHandler } from "../api/create-api";
 import { CatalogService } from "../core/catalog/catalog-service";
 import type { ProductRepository } from "../core/catalog/ports";
 import type { Product } from "../core/catalog/product";
 import type { Logger } from "../core/shared/ports";
+import { ANONYMOUS } from "../core/shared/viewer";
+import { typeDefs } from "../generated/type-defs";
 import { createShopApp } from "../infra/shop-app";
 import { apiFunction, consumers } from "../infra/topology";
 import { localIssuer, serveJwks } from "../local/emulators/local-issuer";
 import { seedProducts } from "../local/emulators/seed-data";
 import { createLocalClients, functionEnvironment, provisionShop } from "../local/emulators/stack";
 import { createLambdaContext } from "../local/lambda/lambda-context";
-import type { ShopServices } from "../resolvers/context";
+import { resolvers } from "../resolvers";
+import type { RequestContext, ShopServices } from "../resolvers/context";
 import { lagOverTimeSvg, latencyDistributionSvg, ratioBarsSvg } from "./lib/charts";
 import { type LoadOptions, type LoadResult, load } from "./lib/load";
 import { HAS_TASKSET, pinSelf, startChild, stopChild } from "./lib/processes";
@@ -814,9 +819,23 @@ async function graphqlLayer(config: ApiConfig) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(plainBody),
   });
+  // The floor under any GraphQL server: graphql-js executing the same document with the same
+  // resolvers and data, and the answer serialized; no Apollo, no HTTP, no limits.
+  const schema = makeExecutableSchema({ typeDefs, resolvers });
+  const document = parse(query);
+  const contextValue: RequestContext = {
+    requestId: "bench",
+    viewer: ANONYMOUS,
+    environment: "production",
+    services,
+    logger: quiet,
+  };
+  const executeAlone = async () =>
+    JSON.stringify(await execute({ schema, document, contextValue }));
   const variants: [string, () => Promise<unknown>][] = [
     ["api handler, lean (as shipped)", () => lean(event, createLambdaContext("bench"))],
     ["api handler, Apollo defaults (before)", () => defaults(event, createLambdaContext("bench"))],
+    ["graphql-js execute alone, same schema and data (the floor)", executeAlone],
     ["plain handler, same JSON (baseline)", plain],
   ];
   const N = 2000;
