@@ -32,6 +32,26 @@ describe("the benchmark commands", () => {
     expect(calls["SNS Publish"]).toBeGreaterThanOrEqual(1);
   }, 150_000);
 
+  it("npm run bench:pipeline -- burst, sustained and capacity run small", async () => {
+    const figures = async (...args: string[]) => {
+      const { stdout } = await run("npm", ["run", "-s", "bench:pipeline", "--", ...args], {
+        timeout: 120_000,
+      });
+      return JSON.parse(stdout.split("PIPELINE_JSON ")[1] ?? "{}");
+    };
+    const burst = await figures("burst", "4", "2");
+    expect(burst.samples.shop).toHaveLength(4);
+    expect(burst.samples.raw).toHaveLength(4);
+    const sustained = await figures("sustained", "4", "2");
+    expect(sustained.paymentMs).toBe(200);
+    expect(sustained.samples.shop).toHaveLength(8);
+    // Every confirmed order waited for the payment provider.
+    expect(Math.min(...sustained.samples.shop)).toBeGreaterThanOrEqual(200);
+    expect(sustained.perSecond.shop.length).toBeGreaterThanOrEqual(2);
+    const capacity = await figures("capacity");
+    expect(capacity.writesPerSecond).toBeGreaterThan(0);
+  }, 300_000);
+
   it("npm run bench:pipeline refuses an unknown mode", async () => {
     await expect(
       run("npm", ["run", "-s", "bench:pipeline", "--", "fastest"]),
