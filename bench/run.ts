@@ -35,7 +35,7 @@ import type { RequestContext, ShopServices } from "../resolvers/context";
 import { lagOverTimeSvg, latencyDistributionSvg, ratioBarsSvg } from "./lib/charts";
 import { type LoadOptions, type LoadResult, load } from "./lib/load";
 import { HAS_TASKSET, pinSelf, startChild, stopChild } from "./lib/processes";
-import { formatSpread, median, percentile, round, type Spread, spread } from "./lib/stats";
+import { formatSpread, median, round, type Spread, spread } from "./lib/stats";
 
 /** The scenarios to run, named on the command line (`npm run bench -- reads`); all by default. */
 const SCENARIOS = [
@@ -734,11 +734,7 @@ async function pipelineScenarios() {
     log();
     pipelineTable(run);
     const seconds = run.perSecond?.shop ?? [];
-    const window = (points: typeof seconds) =>
-      percentile(
-        points.flatMap((p) => [p.p99]),
-        50,
-      );
+    const window = (points: typeof seconds) => median(points.map((p) => p.p99));
     const first = window(seconds.slice(0, 10));
     const last = window(seconds.slice(-10));
     log(
