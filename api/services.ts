@@ -14,6 +14,7 @@ import { CatalogAdminService } from "../core/catalog/catalog-admin";
 import { CatalogService } from "../core/catalog/catalog-service";
 import { OrderLifecycle } from "../core/orders/order-lifecycle";
 import { OrderService } from "../core/orders/order-service";
+import { OrderOutbox } from "../core/orders/outbox";
 import type { Clock, IdGenerator, Logger } from "../core/shared/ports";
 import type { ShopServices } from "../resolvers/context";
 import type { ApiClients, ApiConfig } from "./api-config";
@@ -51,7 +52,8 @@ export function createServices(
       ids,
       logger,
     }),
-    lifecycle: new OrderLifecycle(orders, clock),
+    // Status changes made through the api are published at once, as placed orders are.
+    lifecycle: new OrderLifecycle(orders, clock, new OrderOutbox({ orders, publisher, logger })),
     history: new DynamoHistoryRepository(clients.dynamodb.document, config.tables.orderHistory),
     analytics: new DynamoAnalyticsRepository(clients.dynamodb.document, config.tables.analytics),
     outbox: new MailOutbox(clients.dynamodb.document, config.tables.mailOutbox),

@@ -29,6 +29,12 @@ import type { ConsumerRuntime, EventConsumerRuntime } from "./runtime";
 export interface EventContext {
   /** Epoch ms by which the invocation must be done (its timeout, less a margin). */
   readonly deadline: number;
+  /**
+   * Work that follows the event's handling and must be done before the record is reported
+   * done, but that nothing else waits on: it runs beside the completion of the event's claim
+   * instead of before it. It must not reject (it only tidies and notes).
+   */
+  alongside(work: Promise<unknown>): void;
 }
 
 /**
@@ -122,9 +128,7 @@ function onceEach<T extends ShopEventType>(
     expiresAfterSeconds: DEDUPE_SECONDS,
   });
   config.registerLambdaContext(context);
-  const eventContext: EventContext = {
-    deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
-  };
+  const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
   // Events whose handler actually ran here; a repeat gets the stored result instead.
   const ranHere = new Set<string>();
   // The "processed" note of each event handled here, under way.
@@ -134,9 +138,14 @@ function onceEach<T extends ShopEventType>(
   const handleOnce = makeIdempotent(
     async (event: ShopEventOf<T>) => {
       ranHere.add(event.eventId);
-      await consumer.handle(event, eventContext);
-      // The note is written while Powertools completes the event's record, not after it.
-      processedNotes.set(event.eventId, note(event, "processed"));
+      const alongside: Promise<unknown>[] = [];
+      await consumer.handle(event, { deadline, alongside: (work) => alongside.push(work) });
+      // The note, and what the handler left to run alongside, are written while Powertools
+      // completes the event's record, not after it.
+      processedNotes.set(
+        event.eventId,
+        Promise.all([note(event, "processed"), ...alongside]).then(() => undefined),
+      );
       return { eventId: event.eventId };
     },
     { persistenceStore: runtime.idempotencyStore, config, keyPrefix: runtime.name },
@@ -145,10 +154,7 @@ function onceEach<T extends ShopEventType>(
   // moment: then waiting briefly finds the event done (or the claim released) without
   // spending a receive of this message.
   const handleOnceWaitingOnClaims = async (event: ShopEventOf<T>) => {
-    const waitUntil = Math.min(
-      Date.now() + CLAIM_WAIT_MS,
-      eventContext.deadline - RECORD_BUDGET_MS,
-    );
+    const waitUntil = Math.min(Date.now() + CLAIM_WAIT_MS, deadline - RECORD_BUDGET_MS);
     for (;;) {
       try {
         return await handleOnce(event);
@@ -174,7 +180,7 @@ function onceEach<T extends ShopEventType>(
       return;
     }
     // Work that cannot finish before the deadline is not started: the record is retried.
-    if (Date.now() > eventContext.deadline - RECORD_BUDGET_MS) throw new DeadlineError();
+    if (Date.now() > deadline - RECORD_BUDGET_MS) throw new DeadlineError();
     try {
       await handleOnceWaitingOnClaims(event as ShopEventOf<T>);
     } catch (error) {

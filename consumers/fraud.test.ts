@@ -2,6 +2,7 @@ import { IdempotencyConfig } from "@aws-lambda-powertools/idempotency";
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import type { Order } from "../core/orders/order";
 import type { OrderService } from "../core/orders/order-service";
 import { consumers } from "../infra/topology";
@@ -78,6 +79,7 @@ describe("the fraud consumer's round trips", () => {
       // A returning customer, so the look at its past finds orders.
       await place("counted", "book");
       const order = await place("counted", "book");
+      const confirmations = await shop.subscribeProbe(["order_confirmed"]);
       dynamodb.take();
       const message = {
         MessageId: "m-1",
@@ -91,14 +93,28 @@ describe("the fraud consumer's round trips", () => {
       expect(response.batchItemFailures).toEqual([]);
       expect((await orders.getOrder(asAdmin, order.orderId))?.status).toBe("CONFIRMED");
       const steps = sequentialSteps(dynamodb.take());
+      console.log(
+        JSON.stringify(
+          steps.map((s) => s.map((c) => [c.action, Math.round(c.start), Math.round(c.end)])),
+        ),
+      );
       // The claim; the order and the customer's past side by side; the decision with its
-      // assessment in one write; the claim completed beside the event log's note.
+      // assessment (and the event it owes) in one write; then, once that event is published,
+      // the claim completed beside the event log's notes and the event's clearing.
       expect(steps.map((step) => step.map((call) => call.action).sort())).toEqual([
         ["PutItem"],
         ["GetItem", "Query", "Query"],
         ["UpdateItem"],
-        ["PutItem", "UpdateItem"],
+        ["PutItem", "PutItem", "UpdateItem", "UpdateItem"],
       ]);
+      // Its event was published by the consumer itself, and is no longer owed.
+      const [published] = await confirmations.receive(1);
+      expect(JSON.parse(published?.Body ?? "{}")).toMatchObject({
+        eventType: "order_confirmed",
+        data: { orderId: order.orderId },
+      });
+      const table = new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames);
+      expect((await table.getOrder(order.orderId))?.owed).toBeUndefined();
     } finally {
       await dynamodb.close();
     }

@@ -1,11 +1,14 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { type Environment, readConfig } from "../adapters/config";
+import { createSnsClient } from "../adapters/aws-clients";
+import { type Environment, readConfig, serviceLocation } from "../adapters/config";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { SimulatedPaymentProvider } from "../adapters/simulated-payment-provider";
+import { SnsEventPublisher } from "../adapters/sns-event-publisher";
 import { FraudService } from "../core/fraud/fraud-service";
 import { OrderLifecycle } from "../core/orders/order-lifecycle";
-import { sqsConsumerHandler } from "./event-consumer";
+import { OrderOutbox } from "../core/orders/outbox";
+import { noteHandling, sqsConsumerHandler } from "./event-consumer";
 import { createEventConsumerRuntime, eventConsumerSettings } from "./runtime";
 import { CONSUMER_EVENTS } from "./subscriptions";
 
@@ -14,6 +17,8 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   const config = readConfig(env, (vars) => ({
     ...eventConsumerSettings(vars),
     ordersTable: vars.resource("ordersTable"),
+    sns: serviceLocation(vars, "SNS"),
+    orderEventsTopicArn: vars.resource("orderEventsTopic"),
     payment: {
       /** The simulated provider's latency per authorization. */
       latencyMs: vars.number("PAYMENT_LATENCY_MS", 200, { min: 0, integer: true }),
@@ -27,6 +32,16 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   const orders = new DynamoOrderRepository(runtime.dynamodb.document, {
     orders: config.ordersTable,
   });
+  // The decision's event is published at once, so its consumers (the email first) need not
+  // wait for the orders stream, which stays the fallback (OrderOutbox.announce).
+  const outbox = new OrderOutbox({
+    orders,
+    publisher: new SnsEventPublisher(
+      createSnsClient(config.sns, config.sdk),
+      config.orderEventsTopicArn,
+    ),
+    logger: runtime.logger,
+  });
   const fraud = new FraudService({
     orders,
     lifecycle: new OrderLifecycle(orders, runtime.clock),
@@ -38,11 +53,18 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   return sqsConsumerHandler(runtime, {
     accepts: CONSUMER_EVENTS.fraud,
     async handle(event, context) {
-      const outcome = await fraud.decide(event.data, context.deadline);
+      const { outcome, owed } = await fraud.decide(event.data, context.deadline);
       runtime.logger.info(`fraud decision: ${outcome}`, {
         orderId: event.data.orderId,
         eventId: event.eventId,
       });
+      if (!owed) return;
+      const published = await outbox.announce(event.data.orderId, owed);
+      if (published) {
+        context.alongside(
+          Promise.all([published.clearing, noteHandling(runtime, owed, "published")]),
+        );
+      }
     },
   });
 }

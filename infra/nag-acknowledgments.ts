@@ -1,6 +1,7 @@
 import { Validations } from "aws-cdk-lib";
 import type { IConstruct } from "constructs";
 import type { ShopStack } from "./shop-stack";
+import { type AccessSpec, apiFunction, type ConsumerName, consumers } from "./topology";
 
 /** A cdk-nag finding accepted on purpose, and why. */
 export interface NagAcknowledgment {
@@ -52,10 +53,12 @@ export function acknowledgeNagFindings(stack: ShopStack): void {
   ];
   for (const fn of everyFunction) acknowledge(fn, ...FUNCTION_ACKNOWLEDGMENTS);
 
+  // Every function the topology lets publish to the topic.
   const publishers = [
-    stack.functions.api,
-    stack.functions.streamProcessor,
-    stack.functions.reconciler,
+    ...(apiFunction.access.publish ? [stack.functions.api] : []),
+    ...(Object.keys(consumers) as ConsumerName[])
+      .filter((name) => (consumers[name].access as AccessSpec).publish)
+      .map((name) => stack.functions[name]),
     ...(stack.catalogLoader ? [stack.catalogLoader] : []),
   ];
   for (const publisher of publishers) {

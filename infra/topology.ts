@@ -317,6 +317,8 @@ export const consumers = {
         consumerIdempotency: IDEMPOTENCY_RECORDS,
         eventLog: EVENT_LOG_WRITES,
       },
+      // It publishes its decision's event at once; the orders stream is the fallback.
+      publish: true,
     },
   },
   inventory: {

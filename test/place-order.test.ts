@@ -1,8 +1,16 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import type { OrderService, PlaceOrderResult } from "../core/orders/order-service";
 import { shopEventSchema } from "../core/shared/events";
-import { aProduct, asAdmin, createTestShop, type Probe, type TestShop } from "./support/test-shop";
+import {
+  aProduct,
+  asAdmin,
+  createTestShop,
+  eventually,
+  type Probe,
+  type TestShop,
+} from "./support/test-shop";
 
 let shop: TestShop;
 let orders: OrderService;
@@ -16,6 +24,7 @@ beforeAll(async () => {
     aProduct({ productId: "rare", name: "Rare Print", priceCents: 50000, stock: 1 }),
     aProduct({ productId: "idem", priceCents: 100, stock: 100 }),
     aProduct({ productId: "race", priceCents: 100, stock: 100 }),
+    aProduct({ productId: "note", priceCents: 100, stock: 100 }),
   ]);
   orders = shop.services().orders;
   created = await shop.subscribeProbe(["order_created"]);
@@ -212,6 +221,36 @@ describe("placing an order against DynamoDB Local and the SNS/SQS emulator", () 
         level: "warn",
         extra: expect.objectContaining({ orderId: order.orderId }),
       }),
+    );
+  });
+});
+
+describe("a status change made through the api", () => {
+  it("is published at once, without waiting for the orders stream", async () => {
+    const cancelled = await shop.subscribeProbe(["order_cancelled"]);
+    const order = placed(
+      await orders.placeOrder(asAdmin, {
+        customerId: "carol",
+        items: [{ productId: "mug", quantity: 1 }],
+      }),
+    );
+    const result = await shop
+      .services()
+      .lifecycle.cancelOrder(asAdmin, order.orderId, "changed mind");
+    expect(result.kind).toBe("changed");
+    // No stream processor runs in this file: the event can only have come from the api.
+    const [message] = await cancelled.receive(1);
+    expect(JSON.parse(message?.Body ?? "{}")).toMatchObject({
+      eventType: "order_cancelled",
+      data: { orderId: order.orderId, reason: "changed mind" },
+    });
+    const repository = new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames);
+    await eventually(
+      async () => (await repository.getOrder(order.orderId))?.owed,
+      (owed) => owed === undefined,
+      {
+        what: "the published events cleared from the order",
+      },
     );
   });
 });

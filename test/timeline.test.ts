@@ -88,7 +88,7 @@ describe("an order's timeline", () => {
       ["analytics", "EVENT_PROCESSED", /order_created/],
       ["fraud", "FRAUD_ASSESSED"],
       ["fraud", "STATUS_CHANGED", /PENDING -> CONFIRMED/],
-      ["streamProcessor", "EVENT_PUBLISHED", /order_confirmed/],
+      ["fraud", "EVENT_PUBLISHED", /order_confirmed/],
       ["email", "EVENT_PROCESSED", /order_confirmed/],
       ["email", "EMAIL_SENT", /Your order is confirmed/],
     ];

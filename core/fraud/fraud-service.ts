@@ -1,7 +1,7 @@
 import { unitsIn } from "../orders/order";
-import type { OrderLifecycle } from "../orders/order-lifecycle";
+import type { ChangeStatusResult, OrderLifecycle } from "../orders/order-lifecycle";
 import type { OrderRepository } from "../orders/ports";
-import type { OrderCreatedData } from "../shared/events";
+import type { OrderCreatedData, ShopEvent } from "../shared/events";
 import type { Clock, Logger } from "../shared/ports";
 import { scoreOrder } from "./fraud-scoring";
 import { authorizePayment, type PaymentRetryPolicy } from "./payment";
@@ -16,7 +16,13 @@ export interface FraudServiceDeps {
   readonly logger: Logger;
 }
 
-export type FraudOutcome = "confirmed" | "rejected" | "skipped";
+export interface FraudDecision {
+  readonly outcome: "confirmed" | "rejected" | "skipped";
+  /** The event the decision owes (order_confirmed or order_rejected), in the order's outbox. */
+  readonly owed?: ShopEvent;
+}
+
+const SKIPPED: FraudDecision = { outcome: "skipped" };
 
 const ACTOR = "fraud";
 
@@ -34,7 +40,7 @@ export class FraudService {
    * then, after the payment, one conditional write that records the assessment and the
    * decision together (and owes the decision's event).
    */
-  async decide(created: OrderCreatedData, deadline: number): Promise<FraudOutcome> {
+  async decide(created: OrderCreatedData, deadline: number): Promise<FraudDecision> {
     const { orders, lifecycle, logger } = this.deps;
     const hourBefore = new Date(Date.parse(created.createdAt) - 60 * 60 * 1000).toISOString();
     const [order, past] = await Promise.all([
@@ -46,7 +52,7 @@ export class FraudService {
         orderId: created.orderId,
         status: order?.status ?? "missing",
       });
-      return "skipped";
+      return SKIPPED;
     }
 
     const fraudAssessment =
@@ -67,7 +73,7 @@ export class FraudService {
         fraudAssessment,
         reason: `fraud risk ${fraudAssessment.score}: ${fraudAssessment.reasons.join("; ")}`,
       });
-      return result.kind === "changed" ? "rejected" : "skipped";
+      return decisionOf(result, "rejected");
     }
 
     const payment = await authorizePayment(
@@ -88,7 +94,11 @@ export class FraudService {
             fraudAssessment,
             reason: `payment declined: ${payment.reason}`,
           });
-    if (result.kind !== "changed") return "skipped";
-    return payment.status === "authorized" ? "confirmed" : "rejected";
+    return decisionOf(result, payment.status === "authorized" ? "confirmed" : "rejected");
   }
+}
+
+function decisionOf(result: ChangeStatusResult, outcome: "confirmed" | "rejected"): FraudDecision {
+  if (result.kind !== "changed") return SKIPPED;
+  return { outcome, ...(result.owed ? { owed: result.owed } : {}) };
 }

@@ -1,17 +1,23 @@
 import type { FraudAssessment } from "../fraud/fraud-scoring";
 import { ForbiddenError, maySeeOrderOf, requireAdmin, requireSignedIn } from "../shared/access";
 import { UnreachableCaseError } from "../shared/errors";
-import { EVENT_LIMITS } from "../shared/events";
+import { EVENT_LIMITS, type ShopEvent } from "../shared/events";
 import { checkId, checkText } from "../shared/ids";
 import type { Clock } from "../shared/ports";
 import { actorOf, type Viewer } from "../shared/viewer";
 import type { Order } from "./order";
 import { eventOfStatusChange } from "./order-events";
 import { canTransition, type OrderStatus } from "./order-status";
+import type { OrderOutbox } from "./outbox";
 import type { OrderRepository } from "./ports";
 
 export type ChangeStatusResult =
-  | { readonly kind: "changed"; readonly order: Order }
+  | {
+      readonly kind: "changed";
+      readonly order: Order;
+      /** The event the change owes, in the order's outbox until it is published. */
+      readonly owed?: ShopEvent;
+    }
   | { readonly kind: "orderNotFound"; readonly orderId: string }
   | {
       readonly kind: "invalidTransition";
@@ -52,9 +58,15 @@ export interface ChangeDetails {
  * first it re-reads and decides again, so the outcome is always a legal transition.
  */
 export class OrderLifecycle {
+  /**
+   * With an outbox, each change's event is published as soon as the change is written, and
+   * cleared from the order after (OrderOutbox.announce); the orders stream is the fallback.
+   * Without one, the stream publishes it, or the caller does (`owed` in the result).
+   */
   constructor(
     private readonly orders: OrderRepository,
     private readonly clock: Clock,
+    private readonly outbox?: OrderOutbox,
   ) {}
 
   async changeStatus(
@@ -102,7 +114,8 @@ export class OrderLifecycle {
           // The write was conditional on the version read, so the order is now exactly
           // `after` (its outbox aside, which is the stream's business).
           const { owed: _owed, ...changed } = after;
-          return { kind: "changed", order: changed };
+          if (event && this.outbox) await this.outbox.announce(orderId, event);
+          return { kind: "changed", order: changed, ...(event ? { owed: event } : {}) };
         }
         case "notFound":
           return { kind: "orderNotFound", orderId };

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import type { ProductRepository } from "../catalog/ports";
 import { actingCustomer, maySeeOrderOf, requireSignedIn } from "../shared/access";
 import { InvalidInputError } from "../shared/errors";
-import type { ShopEvent } from "../shared/events";
 import { checkId } from "../shared/ids";
 import { CURRENCY, cents, formatMoney } from "../shared/money";
 import { type Page, pageRequest } from "../shared/page";
@@ -11,6 +10,7 @@ import { actorOf, type Viewer } from "../shared/viewer";
 import type { Order } from "./order";
 import { orderCreatedEvent } from "./order-events";
 import { type OrderRequest, parseOrderRequest } from "./order-input";
+import { OrderOutbox } from "./outbox";
 import type { IdempotencyClaim, OrderRepository } from "./ports";
 import { MAX_ORDER_TOTAL_CENTS, priceOrder } from "./pricing";
 
@@ -42,7 +42,11 @@ export type PlaceOrderResult =
   | { readonly kind: "idempotencyKeyReused"; readonly idempotencyKey: string };
 
 export class OrderService {
-  constructor(private readonly deps: OrderServiceDeps) {}
+  private readonly outbox: OrderOutbox;
+
+  constructor(private readonly deps: OrderServiceDeps) {
+    this.outbox = new OrderOutbox(deps);
+  }
 
   /**
    * Validates, prices and reserves an order in one transaction, then announces it. It
@@ -99,7 +103,9 @@ export class OrderService {
     const reserved = await this.deps.orders.placeOrder(order, idempotency);
     switch (reserved.kind) {
       case "placed":
-        await this.announceCreation(order, created);
+        // Published at once, so the order is decided without waiting for the orders stream;
+        // cleared from the outbox after the answer (OrderOutbox.announce).
+        await this.outbox.announce(order.orderId, created);
         return { kind: "placed", order, replayed: false };
       case "insufficientStock": {
         const requested =
@@ -171,33 +177,6 @@ export class OrderService {
     const order = await this.deps.orders.getOrder(existing.orderId);
     if (!order) throw new Error(`idempotency record points at missing order ${existing.orderId}`);
     return { kind: "placed", order, replayed: true };
-  }
-
-  /**
-   * Publishes `order_created` at once, so the order is decided without waiting for the
-   * orders stream: a shortcut, since the event is already owed in the order itself. If the
-   * publish fails, or the process dies first, the stream processor (or the reconciler)
-   * delivers it from there. The event is cleared from the outbox after the answer; should
-   * that never happen, the stream publishes it once more and consumers drop the repeat.
-   */
-  private async announceCreation(order: Order, event: ShopEvent): Promise<void> {
-    try {
-      await this.deps.publisher.publish(event);
-    } catch (error) {
-      this.deps.logger.warn("order_created not published at once; the outbox will deliver it", {
-        orderId: order.orderId,
-        eventId: event.eventId,
-        error: String(error),
-      });
-      return;
-    }
-    this.deps.orders.clearOwed(order.orderId, event.eventId).catch((error: unknown) => {
-      this.deps.logger.warn("could not clear a published event from the outbox", {
-        orderId: order.orderId,
-        eventId: event.eventId,
-        error: String(error),
-      });
-    });
   }
 }
 

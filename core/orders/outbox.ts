@@ -19,6 +19,39 @@ export class OrderOutbox {
     },
   ) {}
 
+  /**
+   * Publishes an event its writer has just made owed, at once, so its consumers need not
+   * wait for the orders stream: a shortcut, since the event is already in the order's outbox.
+   * If the publish fails, or the process dies first, the stream processor (or the reconciler)
+   * delivers it from there. Answers, once published, the clearing of the event from the
+   * outbox, under way (it never rejects: should it fail, the stream publishes the event once
+   * more and consumers drop the repeat); undefined when the publish failed.
+   */
+  async announce(
+    orderId: string,
+    event: ShopEvent,
+  ): Promise<{ readonly clearing: Promise<void> } | undefined> {
+    const { publisher, orders, logger } = this.deps;
+    try {
+      await publisher.publish(event);
+    } catch (error) {
+      logger.warn(`${event.eventType} not published at once; the outbox will deliver it`, {
+        orderId,
+        eventId: event.eventId,
+        error: String(error),
+      });
+      return undefined;
+    }
+    const clearing = orders.clearOwed(orderId, event.eventId).catch((error: unknown) => {
+      logger.warn("could not clear a published event from the outbox", {
+        orderId,
+        eventId: event.eventId,
+        error: String(error),
+      });
+    });
+    return { clearing };
+  }
+
   /** Publishes one owed event and clears it from the order. */
   async deliver(orderId: string, event: ShopEvent): Promise<void> {
     await this.deps.publisher.publish(event);
