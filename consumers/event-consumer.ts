@@ -16,6 +16,7 @@ import {
   type EventType as ShopEventType,
   shopEventSchema,
 } from "../core/shared/events";
+import { describeIssues } from "../core/shared/issues";
 import type { ConsumerRuntime, EventConsumerRuntime } from "./runtime";
 
 /**
@@ -75,7 +76,7 @@ export function parseEvent(body: string): ShopEvent {
   const parsed = shopEventSchema.safeParse(json);
   if (!parsed.success) {
     throw new CorruptRecordError(
-      `event does not match its schema: ${parsed.error.issues[0]?.message}`,
+      `event does not match its schema: ${describeIssues(parsed.error.issues)}`,
       {
         cause: parsed.error,
       },

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { formatPath } from "../shared/issues";
 
 /** Limits that keep one order inside a single DynamoDB transaction (100 items). */
 export const MAX_LINES_PER_ORDER = 50;
@@ -95,12 +96,4 @@ export function parseOrderRequest(input: unknown): OrderRequestParse {
     request:
       idempotencyKey === undefined ? { customerId, items } : { customerId, items, idempotencyKey },
   };
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((part, i) =>
-      typeof part === "number" ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`,
-    )
-    .join("");
 }
