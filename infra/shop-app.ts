@@ -1,8 +1,16 @@
+import { readFileSync } from "node:fs";
 import { App, type AppProps, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import { ShopFirewallStack } from "./edge";
 import { acknowledgeNagFindings } from "./nag-acknowledgments";
 import { ShopStack, type ShopStackProps } from "./shop-stack";
+
+/** The context cdk.json sets: the CDK's feature flags, at their recommended values. */
+const FEATURE_FLAGS: Record<string, unknown> = (
+  JSON.parse(readFileSync(new URL("../cdk.json", import.meta.url), "utf8")) as {
+    context: Record<string, unknown>;
+  }
+).context;
 
 /** Web ACLs for CloudFront can only be made in this region. */
 const CLOUDFRONT_WAF_REGION = "us-east-1";
@@ -13,7 +21,12 @@ const CLOUDFRONT_WAF_REGION = "us-east-1";
  * synth; every finding is fixed or acknowledged with its reason (nag-acknowledgments.ts).
  */
 export function createShopApp(appProps: AppProps = {}, stackProps: ShopStackProps = {}) {
-  const app = new App(appProps);
+  // The feature flags of cdk.json, which `cdk synth` passes in: an app built in a test or a
+  // benchmark gets them too, so it synthesizes the template that is deployed.
+  const app = new App({
+    ...appProps,
+    context: { ...FEATURE_FLAGS, ...appProps.context },
+  });
   const fromContext = (
     key:
       | "alarmEmail"
