@@ -200,7 +200,7 @@ describe("npm run catalog", () => {
     expect(unknown.stderr).toContain("Usage:");
     const option = await catalog("import", "x.csv", "--stak", "Shop");
     expect(option.code).toBe(2);
-    expect(option.stderr).toContain("Unknown option '--stak'");
+    expect(option.stderr).toContain("npm run catalog: unknown option --stak");
     const type = await catalog("import", join(files, "catalog.txt"));
     expect(type.code).toBe(2);
     expect(type.stderr).toContain("catalog.txt: name a .json or .csv file");

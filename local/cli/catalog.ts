@@ -12,7 +12,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { extname } from "node:path";
-import { parseArgs } from "node:util";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { SingleBar } from "cli-progress";
 import { parse as parseCsv } from "csv-parse/sync";
@@ -26,21 +25,29 @@ import type {
 import { CATALOG_LOADER_OUTPUTS, catalogLoaderFunction } from "../../infra/topology";
 import { buildFunction } from "../lambda/functions";
 import { createLambdaContext } from "../lambda/lambda-context";
+import { defineCommand, readCommandLine, refuse, UsageError } from "./arguments";
 import { runningStackEndpoints, runningStackEnvironment } from "./running-stack";
 
-const USAGE = `Usage:
+const CATALOG = defineCommand({
+  name: "npm run catalog",
+  usage: `Usage:
   npm run catalog -- import <file.json|file.csv> [--stack <name>] [--region <region>]
   npm run catalog -- export [file.json|file.csv] [--stack <name>] [--region <region>]
 
 Without --stack, the local stack that npm start runs. A file is a JSON array of products, or
 a CSV file with a header row, each with: id, name, description, category, brand, priceCents,
 currency (USD), stock. Importing creates new ids with their stock and brings known ones to
-the file's description and price; it never changes the stock of a product that exists.`;
+the file's description and price; it never changes the stock of a product that exists.`,
+  options: {
+    stack: { type: "string" },
+    region: { type: "string" },
+    as: { type: "string" },
+  },
+  words: true,
+});
 
 /** Rows loaded per batch, between two steps of the progress bar. */
 const BATCH_ROWS = 25;
-
-class UsageError extends Error {}
 
 type Loader = (request: LoaderRequest) => Promise<LoaderResponse>;
 
@@ -205,17 +212,7 @@ async function exportCatalog(loader: Loader, path: string | undefined): Promise<
 }
 
 async function main(): Promise<void> {
-  let parsed: ReturnType<typeof parseCliArgs>;
-  try {
-    parsed = parseCliArgs();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const { values, positionals } = readCommandLine(CATALOG);
   const [command, file, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
   if (command !== "import" && command !== "export") {
@@ -232,23 +229,8 @@ async function main(): Promise<void> {
   }
 }
 
-function parseCliArgs() {
-  return parseArgs({
-    allowPositionals: true,
-    options: {
-      stack: { type: "string" },
-      region: { type: "string" },
-      as: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
-
 main().catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    console.error(`npm run catalog: ${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
+  if (error instanceof UsageError) refuse(CATALOG, error.message);
   console.error(`npm run catalog: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -2,7 +2,6 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
   DeleteMessageCommand,
-  GetQueueAttributesCommand,
   GetQueueUrlCommand,
   type Message,
   ReceiveMessageCommand,
@@ -10,6 +9,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
+import * as z from "zod";
 import { consumers, failureQueues, queues } from "../../infra/topology";
 import { buildFunction } from "../lambda/functions";
 import { createLambdaContext } from "../lambda/lambda-context";
@@ -48,6 +48,7 @@ export function deadLetterQueues(): DeadLetterQueue[] {
 
 export interface DeadLetter {
   readonly messageId: string;
+  /** How many times its consumer received it before it was moved here (0 if put here directly). */
   readonly receiveCount: number;
   readonly eventType?: string;
   readonly eventId?: string;
@@ -94,44 +95,83 @@ function describeBody(
   }
 }
 
-/** The messages waiting in a dead-letter queue, left where they are. */
+const InspectedMessage = z.object({
+  messageId: z.string(),
+  body: z.string(),
+  approximateReceiveCount: z.number(),
+});
+
+/** A queue as the SNS/SQS emulator's inspection endpoint shows it. */
+const InspectedQueue = z.object({
+  attributes: z.record(z.string(), z.string()),
+  messages: z.object({
+    ready: z.array(InspectedMessage),
+    inflight: z.array(z.object({ message: InspectedMessage })),
+    delayed: z.array(InspectedMessage),
+  }),
+});
+
+/**
+ * A queue and every message in it, through the inspection endpoint of fauxqs (the local SNS/SQS
+ * emulator), which reads them without receiving them. SQS itself has no way to look without
+ * receiving: a received message is hidden until its visibility timeout passes, and each
+ * receive adds to its receive count, so a listing through ReceiveMessage would hide what it
+ * lists from a redrive and inflate the counts it shows.
+ */
+async function inspectQueue(
+  endpoint: string,
+  queueName: string,
+): Promise<z.infer<typeof InspectedQueue>> {
+  const url = `${endpoint}/_fauxqs/queues/${encodeURIComponent(queueName)}`;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(
+      `the local stack's SNS/SQS emulator does not answer at ${endpoint} (${error instanceof Error ? error.message : String(error)}): start it with npm start`,
+    );
+  }
+  if (response.status === 404) throw new Error(`no queue ${queueName} at ${endpoint}`);
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return InspectedQueue.parse(await response.json());
+}
+
+/** How many receives a queue's consumer gets before its redrive policy moves a message on. */
+function maxReceiveCountOf(queue: z.infer<typeof InspectedQueue>): number | undefined {
+  const policy = queue.attributes.RedrivePolicy;
+  if (!policy) return undefined;
+  const { maxReceiveCount } = JSON.parse(policy) as { maxReceiveCount?: number | string };
+  return maxReceiveCount === undefined ? undefined : Number(maxReceiveCount);
+}
+
+/**
+ * The messages in a dead-letter queue, waiting or being handled (by a redrive under way),
+ * read without being received: listing them changes nothing, so a listing shows the same
+ * messages and counts each time, and a redrive right after it finds them all.
+ */
 export async function peekDeadLetters(
-  sqs: SQSClient,
+  endpoint: string,
   prefix: string,
   name: string,
 ): Promise<DeadLetter[]> {
-  const url = await urlOf(sqs, prefix, name);
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ["ApproximateNumberOfMessages"],
-    }),
-  );
-  const expected = Number(Attributes?.ApproximateNumberOfMessages ?? 0);
-  const seen = new Map<string, DeadLetter>();
-  // Received with a short visibility timeout, so they are back in the queue right after.
-  for (let round = 0; round < 20 && seen.size < expected; round++) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: 2,
-        WaitTimeSeconds: 0,
-        MessageSystemAttributeNames: ["ApproximateReceiveCount"],
-      }),
-    );
-    if (Messages.length === 0) break;
-    for (const message of Messages) {
-      const body = message.Body ?? "";
-      seen.set(message.MessageId ?? "", {
-        messageId: message.MessageId ?? "",
-        receiveCount: Number(message.Attributes?.ApproximateReceiveCount ?? 0),
-        body,
-        ...describeBody(body),
-      });
-    }
-  }
-  return [...seen.values()];
+  const queue = await inspectQueue(endpoint, `${prefix}${name}`);
+  const source = deadLetterQueues().find((q) => q.name === name)?.source;
+  // fauxqs counts the receive that moves a message to its DLQ, which no consumer got: after
+  // three receives, a message arrives with a count of four. The source's redrive policy says
+  // how many its consumer had.
+  const receives = source
+    ? maxReceiveCountOf(await inspectQueue(endpoint, `${prefix}${source}`))
+    : undefined;
+  const { ready, inflight, delayed } = queue.messages;
+  return [...ready, ...inflight.map((entry) => entry.message), ...delayed].map((message) => ({
+    messageId: message.messageId,
+    receiveCount:
+      receives === undefined
+        ? message.approximateReceiveCount
+        : Math.min(message.approximateReceiveCount, receives),
+    body: message.body,
+    ...describeBody(message.body),
+  }));
 }
 
 /** Moves every message of a dead-letter queue back to its source queue; returns how many. */

@@ -1,9 +1,10 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { portIsFree, stackPorts, startLocalStack, waitFor } from "../../test/support/local-stack";
 import { tokenHeader } from "./token-command";
@@ -106,3 +107,93 @@ describe("npm start", () => {
     120_000,
   );
 });
+
+describe("npm start, called wrongly", () => {
+  // Where the data would go: none of these may get as far as creating it.
+  const untouched = join(dataDir, "never-created");
+
+  /** `npm start` with these arguments and environment, as a person runs it; must end by itself. */
+  async function npmStart(
+    args: string[],
+    env: Record<string, string> = {},
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run("npm", ["start", ...args], {
+        env: { ...process.env, ...(await stackPorts()), DATA_DIR: untouched, ...env },
+        timeout: 60_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  /** The line it printed about what is wrong: the first on stderr that is not npm's own. */
+  const complaint = (stderr: string) =>
+    stderr.split("\n").find((line) => line !== "" && !line.startsWith("npm warn"));
+
+  it("names an option it does not know, shows its usage, and starts nothing", async () => {
+    const result = await npmStart(["--", "--frsh"]);
+    expect(result.code).toBe(2);
+    expect(complaint(result.stderr)).toBe("npm start: unknown option --frsh");
+    expect(result.stderr).toContain("Usage: npm start [-- --fresh]");
+    expect(result.stdout).not.toContain("Press Ctrl-C");
+    expect(existsSync(untouched)).toBe(false);
+  }, 60_000);
+
+  it("refuses a flag npm kept for itself, saying where the -- goes", async () => {
+    const result = await npmStart(["--fresh"]);
+    expect(result.code).toBe(2);
+    expect(complaint(result.stderr)).toBe(
+      "npm start: npm took --fresh as its own option, so it never reached npm start; put -- before the command's options: npm start -- --fresh",
+    );
+    expect(existsSync(untouched)).toBe(false);
+  }, 60_000);
+
+  it("prints its usage on --help", async () => {
+    const result = await npmStart(["--", "--help"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Usage: npm start [-- --fresh]");
+    expect(existsSync(untouched)).toBe(false);
+  }, 60_000);
+
+  it("says in one line that Java is too old, before it starts anything", async () => {
+    // A `java` first on PATH that answers as Java 11 does.
+    const bin = join(dataDir, "old-java");
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(
+      join(bin, "java"),
+      `#!/bin/sh
+echo 'openjdk version "11.0.21" 2023-10-17' >&2
+echo 'OpenJDK Runtime Environment (build 11.0.21+9-post-Ubuntu-0ubuntu122.04)' >&2
+echo 'OpenJDK 64-Bit Server VM (build 11.0.21+9-post-Ubuntu-0ubuntu122.04, mixed mode, sharing)' >&2
+`,
+    );
+    chmodSync(join(bin, "java"), 0o755);
+    const result = await npmStart([], { PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` });
+    expect(result.code).toBe(1);
+    expect(complaint(result.stderr)).toBe(
+      "npm start: DynamoDB Local needs Java 17 or newer, and the `java` on PATH is Java 11: install Java 17 or newer and put it first on PATH (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)",
+    );
+    expect(existsSync(untouched)).toBe(false);
+  }, 60_000);
+
+  it("says in one line that Node.js is too old, before it loads anything", async () => {
+    // Node.js 22 that reports itself as 20, as the old Node.js the npm script would otherwise
+    // have found: the real check runs, and node:sqlite being there changes nothing.
+    const asNode20 = `data:text/javascript,${encodeURIComponent(
+      'Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.20.2" } });',
+    )}`;
+    const result = await npmStart(["--", "--help"], {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${asNode20}`,
+    });
+    expect(result.code).toBe(1);
+    expect(complaint(result.stderr)).toMatch(
+      /^The local commands need Node.js 22.13 or newer \(23.x from 23.4\), and this npm script found Node.js 20.20.2: /,
+    );
+    expect(result.stdout).not.toContain("Usage:");
+  }, 60_000);
+});
+
+const run = promisify(execFile);

@@ -1,7 +1,6 @@
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
-import { reapOrphan } from "../emulators/dynamodb-local";
+import { assertJavaAvailable, reapOrphan } from "../emulators/dynamodb-local";
 import { LOCAL_CREDENTIALS } from "../emulators/local-aws";
 import { JWKS_PATH, localIssuer } from "../emulators/local-issuer";
 import {
@@ -17,36 +16,38 @@ import { claimDataDir, releaseDataDir } from "../process/data-dir-lock";
 import { watchForOrphaning } from "../process/orphan-watch";
 import { LocalSetupError } from "../process/setup-error";
 import { assertPortFree } from "../process/tcp-ports";
+import { defineCommand, readCommandLine } from "./arguments";
 import { runWatchedChild } from "./dev-child";
 
 /** The customer the playground's token is for. */
 const PLAYGROUND_CUSTOMER = "playground";
 
-const USAGE = `Usage: npm start [-- --fresh]
+const START = defineCommand({
+  name: process.env.npm_lifecycle_event === "dev" ? "npm run dev" : "npm start",
+  usage: `Usage: npm start [-- --fresh]
+       npm run dev [-- --fresh]
 
 Runs the shop locally: DynamoDB Local, the SNS/SQS emulator, and the API on
 http://127.0.0.1:$PORT (default 4000). Data persists in .data/ between runs.
 
-  --fresh   delete .data/ first, and start from an empty shop with the sample catalog
-  --watch   restart the API and the consumers on every source change, keeping the
-            emulators and their data running (npm run dev)
+  --fresh      delete .data/ first, and start from an empty shop with the sample catalog
+  --watch      restart the API and the consumers on every source change, keeping the
+               emulators and their data running (what npm run dev does)
+  -h, --help   print this
 
-Environment: PORT (4000), DYNAMODB_PORT (8000), SNS_SQS_PORT (4566), DATA_DIR (.data)`;
+Environment: PORT (4000), DYNAMODB_PORT (8000), SNS_SQS_PORT (4566), DATA_DIR (.data)`,
+  options: {
+    fresh: { type: "boolean", default: false },
+    watch: { type: "boolean", default: false },
+  },
+});
 
 async function main(): Promise<void> {
   // CloudWatch metrics (EMF lines) mean nothing on a laptop; POWERTOOLS_METRICS_DISABLED=false shows them.
   process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
-  const { values } = parseArgs({
-    options: {
-      fresh: { type: "boolean", default: false },
-      watch: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const { values } = readCommandLine(START);
+  // Before anything is claimed, deleted or started: DynamoDB Local cannot run without it.
+  assertJavaAvailable();
   const port = portFrom("PORT", 4000);
   const dynamodbPort = portFrom("DYNAMODB_PORT", 8000);
   const snsSqsPort = portFrom("SNS_SQS_PORT", 4566);
@@ -118,7 +119,10 @@ async function main(): Promise<void> {
       playgroundToken: await issuer.mint({ customer: PLAYGROUND_CUSTOMER }),
     };
     if (values.watch) {
-      stoppers.push(runWatchedChild(options));
+      const child = runWatchedChild(options);
+      // Stoppable while it starts: a Ctrl-C before it serves still stops it.
+      stoppers.push(child.stop);
+      await child.ready;
     } else {
       const served = await serveShop(options);
       stoppers.push(() => served.stop());

@@ -7,50 +7,36 @@
  * One line, the token and nothing else, so `TOKEN=$(npm run -s token -- --admin)` works.
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { localIssuer } from "../emulators/local-issuer";
+import { defineCommand, readCommandLine, refuse } from "./arguments";
 
-const USAGE = `Usage: npm run -s token -- --customer <id> | --admin [subject]
+const TOKEN = defineCommand({
+  name: "npm run token",
+  usage: `Usage: npm run -s token -- --customer <id> | --admin [subject]
 
 Prints a bearer token signed by the local issuer in DATA_DIR (default .data), for
-  curl -H "Authorization: Bearer $(npm run -s token -- --customer cust-1)" ...`;
+  curl -H "Authorization: Bearer $(npm run -s token -- --customer cust-1)" ...`,
+  options: {
+    customer: { type: "string" },
+    admin: { type: "boolean" },
+  },
+  words: true,
+});
 
 async function main(): Promise<void> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (error) {
-    console.error(`npm run token: ${error instanceof Error ? error.message : String(error)}\n`);
-    console.error(USAGE);
-    process.exit(2);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
+  const { values, positionals } = readCommandLine(TOKEN);
   const customer = values.customer?.trim();
-  if (Boolean(customer) === Boolean(values.admin) || (values.admin && positionals.length > 1)) {
-    console.error(USAGE);
-    process.exit(2);
-  }
+  if (values.customer !== undefined && !customer) refuse(TOKEN, "--customer needs a customer id");
+  if (customer && values.admin) refuse(TOKEN, "give --customer <id> or --admin, not both");
+  if (!customer && !values.admin) refuse(TOKEN, "give --customer <id> or --admin");
+  // Only an admin's token takes a word: its subject.
+  const extra = positionals[customer ? 0 : 1];
+  if (extra !== undefined) refuse(TOKEN, `unexpected argument ${extra}`);
   const issuer = await localIssuer({ dataDir: resolve(process.env.DATA_DIR ?? ".data") });
   const token = customer
     ? await issuer.mint({ customer })
     : await issuer.mint({ admin: positionals[0] ?? "admin" });
   process.stdout.write(`${token}\n`);
-}
-
-function parse() {
-  return parseArgs({
-    options: {
-      customer: { type: "string" },
-      admin: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
 }
 
 main().catch((error: unknown) => {

@@ -50,13 +50,39 @@ export async function reapOrphan(dataDir: string): Promise<number | undefined> {
 
 const READY_TIMEOUT_MS = 60_000;
 
-/** Fails with a one-line explanation when no Java runtime can start DynamoDB Local. */
+/** The oldest Java that runs the DynamoDB Local jar (its classes are built for Java 17). */
+const REQUIRED_JAVA = 17;
+
+const INSTALL_JAVA = "Debian/Ubuntu: apt-get install openjdk-17-jre-headless";
+
+/**
+ * The major version of Java in what `java -version` prints ("1.8.0_392" is Java 8, "17.0.9"
+ * is Java 17), or undefined when it names none.
+ */
+export function javaMajorVersion(versionOutput: string): number | undefined {
+  const match = /version "(\d+)(?:\.(\d+))?[^"]*"/.exec(versionOutput);
+  if (!match) return undefined;
+  const major = Number(match[1]);
+  // Up to Java 8 the version began with "1.".
+  return major === 1 && match[2] !== undefined ? Number(match[2]) : major;
+}
+
+/**
+ * Fails with a one-line explanation when the `java` on PATH cannot run DynamoDB Local: none,
+ * or one older than Java 17, which would fail with an UnsupportedClassVersionError.
+ */
 export function assertJavaAvailable(): void {
-  const probe = spawnSync("java", ["-version"], { stdio: "ignore" });
+  const probe = spawnSync("java", ["-version"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
     throw new LocalSetupError(
-      "DynamoDB Local needs Java 17 or newer, and `java` was not found on PATH " +
-        "(Debian/Ubuntu: apt-get install openjdk-17-jre-headless)",
+      `DynamoDB Local needs Java ${REQUIRED_JAVA} or newer, and \`java\` was not found on PATH (${INSTALL_JAVA})`,
+    );
+  }
+  // A version it cannot read is left for DynamoDB Local itself to judge.
+  const major = javaMajorVersion(`${probe.stderr}${probe.stdout}`);
+  if (major !== undefined && major < REQUIRED_JAVA) {
+    throw new LocalSetupError(
+      `DynamoDB Local needs Java ${REQUIRED_JAVA} or newer, and the \`java\` on PATH is Java ${major}: install Java ${REQUIRED_JAVA} or newer and put it first on PATH (${INSTALL_JAVA})`,
     );
   }
 }
