@@ -112,7 +112,9 @@ export function createApiHandler({
   );
 
   // The playground's module (documents, page, assets) loads on its first request only.
-  let playground: Promise<(event: APIGatewayProxyEventV2) => HttpResult | undefined> | undefined;
+  let playground:
+    | Promise<(event: APIGatewayProxyEventV2) => Promise<HttpResult | undefined>>
+    | undefined;
   const playgroundPage = async (event: APIGatewayProxyEventV2) => {
     if (!config.playground) return undefined;
     playground ??= import("./playground").then((module) =>
@@ -134,10 +136,14 @@ export function createApiHandler({
       }
     };
   const checkHealth = createHealthCheck(config, clients);
+  const queryHint = `Send a GraphQL operation: POST /graphql with content-type: application/json and a body such as {"query": "{ ping }"}${
+    config.playground ? ", or open /graphql in a browser for the playground" : ""
+  }.`;
   const routeHandlers: Record<RouteName, RouteHandler> = {
     graphql: async (event, _params, context, lambdaContext) => {
       const page = await playgroundPage(event);
       if (page) return page;
+      if (!carriesOperation(event)) return graphqlError(400, queryHint, "BAD_REQUEST");
       contexts.set(event, context);
       return (await graphql(event, lambdaContext, () => {})) as HttpResult;
     },
@@ -152,16 +158,25 @@ export function createApiHandler({
   const match = createRouter(routesFor({ playground: config.playground }));
   return async (event, lambdaContext) => {
     const cors = corsHeaders(config.allowedOrigins, event.headers?.origin);
-    const answer = (result: HttpResult): HttpResult => ({
-      ...result,
-      // 503 is always "try again": say when, so clients and SDKs back off rather than hammer.
-      headers: {
-        ...result.headers,
-        ...cors,
-        ...(result.statusCode === 503 ? { "retry-after": RETRY_AFTER_SECONDS } : {}),
-      },
-    });
+    const answer = (result: HttpResult): HttpResult => {
+      // An answer that varies by its own header (the playground's compressed assets) also
+      // varies by Origin where CORS names it: both go in one Vary.
+      const vary = [result.headers?.vary, cors.vary].filter(Boolean).join(", ");
+      return {
+        ...result,
+        // 503 is always "try again": say when, so clients and SDKs back off rather than hammer.
+        headers: {
+          ...result.headers,
+          ...cors,
+          ...(vary ? { vary } : {}),
+          ...(result.statusCode === 503 ? { "retry-after": RETRY_AFTER_SECONDS } : {}),
+        },
+      };
+    };
     const method = event.requestContext.http.method;
+    // Behind API Gateway, preflight and requests no route takes never reach the function:
+    // the HTTP API answers them itself (a 404 for both an unknown path and a wrong verb), as
+    // local/lambda/http-bridge.ts does locally. These answers are for direct invocations.
     if (method === "OPTIONS") return answer(preflight());
     const found = match(method, event.rawPath);
     if (found.kind === "notFound") return answer(jsonError(404, "Not found"));
@@ -204,6 +219,21 @@ export function createApiHandler({
       await routeHandlers[found.route.name](event, found.params, context, lambdaContext),
     );
   };
+}
+
+/**
+ * Whether a request to /graphql carries an operation at all: a GET its `query` (or a
+ * persisted query's `extensions`), a POST a body. One that does not gets a hint on how to
+ * send one; Apollo's own answer to a bare `curl` is its long CSRF-prevention message.
+ * Nothing runs without an operation, so the hint needs no CSRF check; every request that
+ * carries one still goes through Apollo's.
+ */
+function carriesOperation(event: APIGatewayProxyEventV2): boolean {
+  if (event.requestContext.http.method === "GET") {
+    const query = event.queryStringParameters ?? {};
+    return Boolean(query.query || query.extensions);
+  }
+  return Boolean(event.body?.trim());
 }
 
 /** The size of the body as sent, before any decoding. */

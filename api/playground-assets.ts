@@ -2,7 +2,9 @@
  * The files the GraphiQL playground is made of: React's and GraphiQL's prebuilt browser
  * bundles, shipped with the project so the playground works with no internet. In the
  * Lambda bundle they sit in `playground/` beside the code (the stack copies them there
- * when the playground is on); locally they are read from node_modules.
+ * when the playground is on); locally they are read from node_modules. The page links each
+ * by a name that carries a hash of its content (`graphiql.<hash>.js`), so browsers keep it a
+ * year, and the api sends it compressed (api/playground.ts).
  */
 export const PLAYGROUND_ASSETS = {
   "react.js": { pkg: "react", file: "umd/react.production.min.js", type: "application/javascript" },

@@ -1,6 +1,11 @@
+import { createHash } from "node:crypto";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLambdaContext } from "../local/lambda/lambda-context";
 import { graphqlEvent, httpEvent, invoke } from "../test/support/api-events";
 import { createTestShop, type TestShop } from "../test/support/test-shop";
+import type { ApiHandler } from "./create-api";
+import { preferredEncoding } from "./playground";
 
 let shop: TestShop;
 
@@ -12,6 +17,21 @@ afterAll(() => shop.destroy());
 const browserGet = (path: string) =>
   httpEvent({ path, headers: { accept: "text/html,application/xhtml+xml" } });
 
+/** The asset URLs the page links to, other than its start script. */
+async function assetUrls(api: ApiHandler): Promise<string[]> {
+  const page = await invoke(api, browserGet("/graphql"));
+  return [...page.body.matchAll(/(?:src|href)="([^"]+)"/g)]
+    .map((found) => found[1] ?? "")
+    .filter((url) => !url.endsWith("/playground.js"));
+}
+
+/** The raw Lambda result, as API Gateway would take it (base64 and all). */
+const call = (api: ApiHandler, path: string, headers: Record<string, string> = {}) =>
+  api(httpEvent({ path, headers }), createLambdaContext("shop-api"));
+
+/** Lambda refuses a response whose JSON is over 6 MB. */
+const LAMBDA_RESPONSE_LIMIT = 6 * 1024 * 1024;
+
 describe("the playground", () => {
   it("is served at /graphql to browsers in local mode, from this API only", async () => {
     const api = shop.api();
@@ -19,7 +39,7 @@ describe("the playground", () => {
     expect(page.status).toBe(200);
     expect(page.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(page.headers["content-security-policy"]).toContain("default-src 'self'");
-    expect(page.body).toContain('<script src="/graphql/assets/graphiql.js">');
+    expect(page.body).toMatch(/<script src="\/graphql\/assets\/graphiql\.[0-9a-f]{16}\.js">/);
     expect(page.body).not.toMatch(/https?:\/\//);
 
     for (const [asset, type] of [
@@ -71,5 +91,77 @@ describe("the playground", () => {
     expect((await invoke(api, browserGet("/graphql"))).status).toBe(200);
     const introspection = await invoke(api, graphqlEvent("{ __schema { queryType { name } } }"));
     expect(introspection.json).toEqual({ data: { __schema: { queryType: { name: "Query" } } } });
+  });
+
+  it("links its assets by URLs that name their content, which browsers may keep for good", async () => {
+    const api = shop.api();
+    const urls = await assetUrls(api);
+    expect(urls).toHaveLength(4);
+    for (const url of urls) {
+      const response = await call(api, url);
+      expect(response.statusCode, url).toBe(200);
+      expect(response.headers?.["cache-control"], url).toBe("public, max-age=31536000, immutable");
+      expect(response.headers?.vary, url).toBe("accept-encoding");
+      const hash = createHash("sha256")
+        .update(response.body ?? "")
+        .digest("hex");
+      expect(url, "the URL carries the content's hash").toContain(`.${hash.slice(0, 16)}.`);
+      // Another hash names content this deploy does not have.
+      const stale = url.replace(/\.[0-9a-f]{16}\./, ".0123456789abcdef.");
+      expect((await call(api, stale)).statusCode, stale).toBe(404);
+    }
+    // By its plain name an asset is still there, for curl, but a browser must ask again.
+    const plain = await call(api, "/graphql/assets/graphiql.js");
+    expect(plain.headers?.["cache-control"]).toBe("no-cache");
+  });
+
+  it("compresses its assets as the browser accepts, within Lambda's response limit", async () => {
+    const api = shop.api();
+    for (const url of await assetUrls(api)) {
+      const plain = await call(api, url);
+      expect(plain.headers?.["content-encoding"], url).toBeUndefined();
+      expect(plain.isBase64Encoded ?? false, url).toBe(false);
+      const original = Buffer.from(plain.body ?? "");
+      for (const [accepted, encoding, decompress] of [
+        ["gzip, deflate, br, zstd", "br", brotliDecompressSync],
+        ["gzip", "gzip", gunzipSync],
+      ] as const) {
+        const response = await call(api, url, { "accept-encoding": accepted });
+        expect(response.headers?.["content-encoding"], url).toBe(encoding);
+        expect(response.headers?.vary, url).toBe("accept-encoding");
+        expect(response.isBase64Encoded, url).toBe(true);
+        const sent = Buffer.from(response.body ?? "", "base64");
+        expect(sent.length, url).toBeLessThan(original.length * 0.8);
+        expect(decompress(sent).equals(original), url).toBe(true);
+        expect(Buffer.byteLength(JSON.stringify(response)), url).toBeLessThan(
+          LAMBDA_RESPONSE_LIMIT,
+        );
+      }
+      expect(Buffer.byteLength(JSON.stringify(plain)), url).toBeLessThan(LAMBDA_RESPONSE_LIMIT);
+    }
+  });
+
+  it("picks the encoding by the accept-encoding header's weights", () => {
+    expect(preferredEncoding(undefined)).toBeUndefined();
+    expect(preferredEncoding("")).toBeUndefined();
+    expect(preferredEncoding("identity")).toBeUndefined();
+    expect(preferredEncoding("deflate, gzip")).toBe("gzip");
+    expect(preferredEncoding("gzip, br")).toBe("br");
+    expect(preferredEncoding("BR;q=0.5, gzip;q=0.8")).toBe("gzip");
+    expect(preferredEncoding("br;q=0, gzip")).toBe("gzip");
+    expect(preferredEncoding("*")).toBe("br");
+    expect(preferredEncoding("*;q=0.1, br;q=0")).toBe("gzip");
+    expect(preferredEncoding("gzip;q=0, br;q=0")).toBeUndefined();
+  });
+
+  it("keeps both reasons an asset varies when CORS varies it by origin too", async () => {
+    const api = shop.api({ ALLOWED_ORIGINS: "https://shop.example" });
+    const [url = ""] = await assetUrls(api);
+    const response = await call(api, url, {
+      origin: "https://shop.example",
+      "accept-encoding": "br",
+    });
+    expect(response.headers?.vary).toBe("accept-encoding, Origin");
+    expect(response.headers?.["access-control-allow-origin"]).toBe("https://shop.example");
   });
 });

@@ -15,7 +15,7 @@ import {
   type ValidationContext,
 } from "graphql";
 import { type ComplexityEstimator, getComplexity, simpleEstimator } from "graphql-query-complexity";
-import { MAX_PAGE_SIZE, pageRequest } from "../core/shared/page";
+import { MAX_PAGE_SIZE, pageSize } from "../core/shared/page";
 
 /**
  * What one GraphQL request may ask for. Each is checked before any resolver runs and
@@ -28,7 +28,7 @@ export const REQUEST_LIMITS = {
   maxDepth: 8,
   /** Aliased fields: aliases are how one request asks for the same list many times. */
   maxAliases: 10,
-  /** The request's cost (see `@cost` in the schema): list pages cost their `first`. */
+  /** The request's cost (see `@cost` in the schema): list pages cost their `first` or `last`. */
   maxCost: 2000,
 } as const;
 
@@ -42,24 +42,33 @@ const costDirective = new GraphQLDirective({
   },
 });
 
+/** The arguments that size a page, either way it is read. */
+const PAGE_SIZE_ARGUMENTS = new Set(["first", "last"]);
+
 /**
  * A field's cost: its `@cost` value plus, for a page, its selection's cost times the page
- * size the server will really use (`first`, clamped as the services clamp it).
+ * size the server will really use (`first` or `last`, clamped as the services clamp them;
+ * the default size when neither is given). Both at once is refused when it runs; priced
+ * here, the larger counts.
  */
 const costEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
   if (!field.astNode) return undefined;
   const cost = getDirectiveValues(costDirective, field.astNode);
   if (!cost) return undefined;
-  const multiplier = ((cost.multipliers as string[] | undefined) ?? []).reduce((product, name) => {
-    const value = args[name];
-    const size =
-      name === "first"
-        ? pageRequest(typeof value === "number" ? value : null).first
-        : typeof value === "number"
-          ? value
-          : 1;
-    return product * Math.min(size, MAX_PAGE_SIZE);
-  }, 1);
+  const names = (cost.multipliers as string[] | undefined) ?? [];
+  const pageSizes = names
+    .filter((name) => PAGE_SIZE_ARGUMENTS.has(name))
+    .map((name) => args[name])
+    .filter((value): value is number => typeof value === "number")
+    .map(pageSize);
+  const isPage = names.some((name) => PAGE_SIZE_ARGUMENTS.has(name));
+  const pageMultiplier = !isPage ? 1 : pageSizes.length > 0 ? Math.max(...pageSizes) : pageSize();
+  const multiplier = names
+    .filter((name) => !PAGE_SIZE_ARGUMENTS.has(name))
+    .reduce((product, name) => {
+      const value = args[name];
+      return product * Math.min(typeof value === "number" ? value : 1, MAX_PAGE_SIZE);
+    }, pageMultiplier);
   return (Number(cost.value) + childComplexity) * multiplier;
 };
 
@@ -137,7 +146,7 @@ export const costLimitPlugin: ApolloServerPlugin = {
         }
         if (cost > REQUEST_LIMITS.maxCost) {
           throw limitError(
-            `the query costs ${cost}, over the cost limit of ${REQUEST_LIMITS.maxCost}: ask for smaller pages (first) or fewer fields`,
+            `the query costs ${cost}, over the cost limit of ${REQUEST_LIMITS.maxCost}: ask for smaller pages (first or last) or fewer fields`,
           );
         }
       },

@@ -1,7 +1,10 @@
+import { createRouter } from "./router";
+
 /**
- * Every route the api function serves. API Gateway's routes are built from this list and
- * the function's router matches requests against it, so the two cannot disagree. Paths use
- * API Gateway's syntax (`{id}` is one path segment).
+ * Every route the api function serves. API Gateway's routes are built from this list, the
+ * local HTTP bridge matches requests as they do (`routeMatcher`), and the function's router
+ * matches requests against it, so none of them can disagree. Paths use API Gateway's syntax
+ * (`{id}` is one path segment).
  */
 
 export type HttpMethod = "GET" | "POST";
@@ -43,4 +46,32 @@ export type RouteName = ShopRoute["name"];
 /** The routes of a deployment, with or without the playground. */
 export function routesFor(options: { readonly playground: boolean }): readonly ShopRoute[] {
   return options.playground ? [...API_ROUTES, ...PLAYGROUND_ROUTES] : API_ROUTES;
+}
+
+/** The route a request takes, with the values of its path parameters as sent. */
+export interface MatchedRoute {
+  readonly route: ShopRoute;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/**
+ * Matches requests as the HTTP API the stack builds from `routesFor(options)` does. There a
+ * route is one method on one path, so a request takes the route of its own method whose
+ * path fits it (by ./router.ts's rules: `{name}` is one segment, a trailing slash is
+ * ignored), or none at all: a known path with another method is no match either.
+ */
+export function routeMatcher(options: {
+  readonly playground: boolean;
+}): (method: string, path: string) => MatchedRoute | undefined {
+  const routes = routesFor(options);
+  const byMethod = new Map(
+    [...new Set(routes.map((route) => route.method))].map((method) => [
+      method as string,
+      createRouter(routes.filter((route) => route.method === method)),
+    ]),
+  );
+  return (method, path) => {
+    const found = byMethod.get(method)?.(method, path);
+    return found?.kind === "found" ? { route: found.route, params: found.params } : undefined;
+  };
 }

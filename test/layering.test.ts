@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
  * with the project's own Biome configuration, from a file in the folder it names.
  */
 const FORBIDDEN: [file: string, specifier: string][] = [
+  ["local/lambda/x.ts", "../../api/create-api"],
   ["core/orders/x.ts", "../../adapters/dynamo-order-repository"],
   ["core/orders/x.ts", "@aws-sdk/client-dynamodb"],
   ["core/orders/x.ts", "../../resolvers/context"],
@@ -40,6 +41,8 @@ const ALLOWED: [file: string, specifier: string][] = [
   ["local/lambda/x.ts", "../../infra/topology"],
   ["local/lambda/x.ts", "../../adapters/handler-builder"],
   ["local/cli/x.ts", "../../consumers/catalog-loader-contract"],
+  ["local/lambda/x.ts", "../../api/route-table"],
+  ["local/lambda/x.ts", "../../api/cors"],
   ["infra/x.ts", "../api/route-table"],
   ["infra/x.ts", "../consumers/subscriptions"],
   ["infra/x.ts", "../adapters/table-definitions"],

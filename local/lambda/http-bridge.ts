@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { LambdaHandler } from "../../adapters/handler-builder";
+import { corsHeaders } from "../../api/cors";
+import { type MatchedRoute, routeMatcher } from "../../api/route-table";
 import { answerJwks, type LocalIssuer } from "../emulators/local-issuer";
 import type { LocalLogger as Logger } from "../process/console-logger";
 import { createLambdaContext } from "./lambda-context";
@@ -14,18 +16,54 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const TEXT_CONTENT = /^(application\/(json|graphql|x-www-form-urlencoded)|text\/)/i;
 
 /**
+ * The HTTP API's settings that change what it answers itself, named as the stack's props
+ * name them. Left out, they are what the local runtime runs with: the playground on, and
+ * any origin allowed.
+ */
+export interface GatewaySettings {
+  /** Whether the stack routes the playground's assets (`-c playground=on`). */
+  readonly playground?: boolean;
+  /** The origins the API's CORS configuration allows. */
+  readonly allowedOrigins?: readonly string[];
+}
+
+/**
  * The local stand-in for the HTTP API: turns each request into the API Gateway v2 event
  * the cloud would send, calls the same Lambda handler in-process, and writes its result.
- * With an `issuer`, it also publishes that issuer's keys (Cognito's job in the cloud).
+ * What API Gateway answers without invoking the function, it answers too, from the same
+ * route list and CORS declaration the stack builds the HTTP API from: CORS preflight, and
+ * `404 {"message":"Not Found"}` for any request no route takes (a known path with another
+ * verb included: HTTP APIs have no 405). With an `issuer`, it also publishes that
+ * issuer's keys (Cognito's job in the cloud).
  */
 export function createHttpBridge(
   handler: HttpHandler,
   logger: Logger,
-  options: { issuer?: LocalIssuer } = {},
+  options: { issuer?: LocalIssuer } & GatewaySettings = {},
 ): Server {
+  const match = routeMatcher({ playground: options.playground ?? true });
+  const allowedOrigins = options.allowedOrigins ?? ["*"];
+  const serve = async (request: IncomingMessage, response: ServerResponse) => {
+    if (isPreflight(request)) {
+      // Answered whatever the path, even one no route takes: the function never sees it.
+      request.resume();
+      response.writeHead(204, corsHeaders(allowedOrigins, request.headers.origin));
+      response.end();
+      return;
+    }
+    const path = new URL(request.url ?? "/", "http://localhost").pathname;
+    const route = match(request.method ?? "GET", path);
+    if (!route) {
+      request.resume();
+      response.writeHead(404, { "content-type": "application/json" });
+      response.end(JSON.stringify({ message: "Not Found" }));
+      return;
+    }
+    await handle(handler, route, request, response);
+  };
   return createServer((request, response) => {
     if (options.issuer && answerJwks(options.issuer, request, response)) return;
-    handle(handler, request, response).catch((error: unknown) => {
+    serve(request, response).catch((error: unknown) => {
       logger.error("local HTTP bridge failed", { error: String(error) });
       if (!response.headersSent) {
         response.writeHead(500, { "content-type": "application/json" });
@@ -35,14 +73,28 @@ export function createHttpBridge(
   });
 }
 
-async function handle(handler: HttpHandler, request: IncomingMessage, response: ServerResponse) {
+/** A CORS preflight, as API Gateway tells one from any other OPTIONS request. */
+function isPreflight(request: IncomingMessage): boolean {
+  return (
+    request.method === "OPTIONS" &&
+    request.headers.origin !== undefined &&
+    request.headers["access-control-request-method"] !== undefined
+  );
+}
+
+async function handle(
+  handler: HttpHandler,
+  route: MatchedRoute,
+  request: IncomingMessage,
+  response: ServerResponse,
+) {
   const body = await readBody(request);
   if (body === undefined) {
     response.writeHead(413, { "content-type": "application/json" });
     response.end(JSON.stringify({ message: "Request Entity Too Large" }));
     return;
   }
-  const event = toApiGatewayEvent(request, body);
+  const event = toApiGatewayEvent(request, body, route);
   const result = await handler(event, createLambdaContext("shop-api"));
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
@@ -72,8 +124,13 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-/** The event API Gateway HTTP APIs send with payload format 2.0. */
-export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
+/** The event API Gateway HTTP APIs send with payload format 2.0, for the route it took. */
+export function toApiGatewayEvent(
+  request: IncomingMessage,
+  body: Buffer,
+  route: MatchedRoute,
+): APIGatewayProxyEventV2 {
+  const routeKey = `${route.route.method} ${route.route.path}`;
   const url = new URL(request.url ?? "/", "http://localhost");
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
@@ -89,12 +146,15 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
   const now = new Date();
   return {
     version: "2.0",
-    routeKey: "$default",
+    routeKey,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers,
     ...(cookies ? { cookies } : {}),
     ...(url.search ? { queryStringParameters: query } : {}),
+    ...(Object.keys(route.params).length > 0
+      ? { pathParameters: decodedParameters(route.params) }
+      : {}),
     requestContext: {
       accountId: "000000000000",
       apiId: "local",
@@ -108,7 +168,7 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
         userAgent: headers["user-agent"] ?? "",
       },
       requestId: randomUUID(),
-      routeKey: "$default",
+      routeKey,
       stage: "$default",
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
@@ -116,6 +176,19 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
     isBase64Encoded: body.length > 0 && !isText,
     ...(body.length > 0 ? { body: isText ? body.toString("utf8") : body.toString("base64") } : {}),
   };
+}
+
+/** Path parameters as API Gateway passes them: URL-decoded (a malformed escape kept as sent). */
+function decodedParameters(params: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(params).map(([name, value]) => {
+      try {
+        return [name, decodeURIComponent(value)];
+      } catch {
+        return [name, value];
+      }
+    }),
+  );
 }
 
 /**

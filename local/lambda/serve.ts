@@ -35,17 +35,26 @@ export async function serveShop(options: ServeOptions): Promise<{ stop(): Promis
     endpoints: options.endpoints,
     checkpoints: fileCheckpoints(join(options.dataDir, "stream-checkpoints.json")),
   });
+  const apiEnvironment: Record<string, string | undefined> = {
+    ...process.env,
+    ...functionEnvironment(apiFunction, options.endpoints, options.provisioned),
+    ...(options.playgroundToken ? { PLAYGROUND_TOKEN: options.playgroundToken } : {}),
+  };
   const api = await buildFunction<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>(
     apiFunction,
-    {
-      ...process.env,
-      ...functionEnvironment(apiFunction, options.endpoints, options.provisioned),
-      ...(options.playgroundToken ? { PLAYGROUND_TOKEN: options.playgroundToken } : {}),
-    },
+    apiEnvironment,
   );
   // The local issuer's keys, published where the api's AUTH_JWKS_URL says.
   const issuer = await localIssuer({ dataDir: options.dataDir });
-  const http: Server = createHttpBridge(api, consoleLogger("shop-http"), { issuer });
+  // The HTTP API the stack would build for the api's own settings: its routes and CORS.
+  const http: Server = createHttpBridge(api, consoleLogger("shop-http"), {
+    issuer,
+    playground: apiEnvironment.PLAYGROUND !== "off",
+    allowedOrigins: (apiEnvironment.ALLOWED_ORIGINS || "*")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  });
   try {
     await new Promise<void>((ready, fail) => {
       http.once("error", fail);
