@@ -73,6 +73,26 @@ describe("CatalogReadCache", () => {
     expect(table.reads).toBe(4);
   });
 
+  it("keeps pages read backward apart from pages read forward, and each cursor's apart", async () => {
+    const { table, cache } = cacheOverTable({ ttlMs: 60_000 });
+    const ids = (page: { edges: readonly { node: { productId: string } }[] }) =>
+      page.edges.map((e) => e.node.productId);
+    const forward = await cache.listProducts({ first: 2, category: "Test" });
+    const backward = await cache.listProducts({ last: 2, category: "Test" });
+    expect([ids(forward), ids(backward)]).toEqual([
+      ["cache-0", "cache-1"],
+      ["cache-3", "cache-4"],
+    ]);
+    const before = backward.edges[0]?.cursor;
+    const earlier = await cache.listProducts({
+      last: 2,
+      category: "Test",
+      ...(before ? { before } : {}),
+    });
+    expect(ids(earlier)).toEqual(["cache-1", "cache-2"]);
+    expect(table.reads).toBe(3);
+  });
+
   it("shows a change made elsewhere within the TTL, and never to what an order is priced from", async () => {
     const { cache, advance } = cacheOverTable({ ttlMs: 1000 });
     expect((await cache.getProduct("cache-2"))?.stock).toBe(10);

@@ -40,7 +40,11 @@ export class CatalogReadCache implements CatalogAdminRepository {
   }
 
   listProducts(request: PageRequest & { readonly category?: string }): Promise<Page<Product>> {
-    const key = `list\u0000${request.first}\u0000${request.after ?? ""}\u0000${request.category ?? ""}`;
+    const page =
+      "last" in request
+        ? `last\u0000${request.last}\u0000${request.before ?? ""}`
+        : `first\u0000${request.first}\u0000${request.after ?? ""}`;
+    const key = `list\u0000${page}\u0000${request.category ?? ""}`;
     return this.remember(key, () => this.table.listProducts(request));
   }
 

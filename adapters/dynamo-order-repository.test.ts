@@ -1,6 +1,7 @@
 import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Order } from "../core/orders/order";
+import { InvalidCursorError } from "../core/shared/errors";
 import { aProduct, createTestShop, type TestShop } from "../test/support/test-shop";
 import { DynamoOrderRepository } from "./dynamo-order-repository";
 
@@ -137,5 +138,65 @@ describe("DynamoOrderRepository.listCustomerOrders", () => {
     const ids = [...first.edges, ...second.edges].map((e) => e.node.orderId);
     expect(ids).toEqual(placed.map((o) => o.orderId).reverse());
     expect((await repository.listCustomerOrders("nobody", { first: 3 })).edges).toEqual([]);
+  });
+
+  it("pages backward through the same orders, in the same order, as forward", async () => {
+    await shop.putProducts([aProduct({ productId: "widget", stock: 1000 })]);
+    const placed: Order[] = [];
+    for (let i = 0; i < 7; i++) {
+      const order = anOrder({ customerId: "walker" });
+      await repository.placeOrder(order);
+      placed.push(order);
+    }
+    const newestFirst = placed.map((o) => o.orderId).reverse();
+
+    const forward: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await repository.listCustomerOrders("walker", {
+        first: 3,
+        ...(after ? { after } : {}),
+      });
+      forward.push(...page.edges.map((e) => e.node.orderId));
+      // Paging forward, what comes before is not looked for.
+      expect(page.hasPreviousPage ?? false).toBe(false);
+      if (!page.hasNextPage) break;
+      after = page.edges.at(-1)?.cursor;
+    }
+    expect(forward).toEqual(newestFirst);
+
+    const pages: string[][] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await repository.listCustomerOrders("walker", {
+        last: 3,
+        ...(before ? { before } : {}),
+      });
+      pages.unshift(page.edges.map((e) => e.node.orderId));
+      // Paging backward, what comes after is not looked for.
+      expect(page.hasNextPage).toBe(false);
+      if (!page.hasPreviousPage) break;
+      before = page.edges[0]?.cursor;
+    }
+    // The list's end first (the 3 oldest), then back to its start (the newest one).
+    expect(pages).toEqual([newestFirst.slice(0, 1), newestFirst.slice(1, 4), newestFirst.slice(4)]);
+
+    const exactlyAll = await repository.listCustomerOrders("walker", { last: 7 });
+    expect(exactlyAll.edges.map((e) => e.node.orderId)).toEqual(newestFirst);
+    expect(exactlyAll.hasPreviousPage).toBe(false);
+    expect((await repository.listCustomerOrders("nobody", { last: 3 })).edges).toEqual([]);
+  });
+
+  it("refuses another customer's cursor, either way", async () => {
+    await shop.putProducts([aProduct({ productId: "widget", stock: 1000 })]);
+    await repository.placeOrder(anOrder({ customerId: "owner" }));
+    const cursor = (await repository.listCustomerOrders("owner", { first: 1 })).edges[0]?.cursor;
+    if (!cursor) throw new Error("no cursor");
+    await expect(
+      repository.listCustomerOrders("intruder", { first: 3, after: cursor }),
+    ).rejects.toThrow(InvalidCursorError);
+    await expect(
+      repository.listCustomerOrders("intruder", { last: 3, before: cursor }),
+    ).rejects.toThrow(InvalidCursorError);
   });
 });

@@ -16,8 +16,8 @@ import type {
   ReservationResult,
   StatusChange,
 } from "../core/orders/ports";
-import { CorruptRecordError } from "../core/shared/errors";
-import type { Page, PageRequest } from "../core/shared/page";
+import { CorruptRecordError, InvalidCursorError } from "../core/shared/errors";
+import { type Page, type PageRequest, readBackward } from "../core/shared/page";
 import { decodeCursor, toPage } from "./cursor";
 import { INDEX_SHARDS, ordersTable } from "./table-definitions";
 import { transactWrite } from "./transactions";
@@ -191,19 +191,30 @@ export class DynamoOrderRepository implements OrderRepository {
     return Item ? orderFromItem(Item) : undefined;
   }
 
+  /**
+   * A page of the customer's orders, newest first. Read backward, the index is walked the
+   * other way (oldest first) from the cursor, and the page turned back.
+   */
   async listCustomerOrders(customerId: string, page: PageRequest): Promise<Page<Order>> {
+    const backward = "last" in page;
+    const size = backward ? page.last : page.first;
+    const cursor = backward ? page.before : page.after;
+    const startKey = cursor ? decodeCursor(cursor, CUSTOMER_KEY) : undefined;
+    // Another customer's cursor would make DynamoDB fail the query: it is not for this list.
+    if (startKey && startKey.customerId !== customerId) throw new InvalidCursorError();
     const { Items = [] } = await this.client.send(
       new QueryCommand({
         TableName: this.names.orders,
         IndexName: CUSTOMER_INDEX.indexName,
         KeyConditionExpression: "customerId = :customerId",
         ExpressionAttributeValues: { ":customerId": customerId },
-        ScanIndexForward: false,
-        Limit: page.first + 1,
-        ...(page.after ? { ExclusiveStartKey: decodeCursor(page.after, CUSTOMER_KEY) } : {}),
+        ScanIndexForward: backward,
+        Limit: size + 1,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
-    return toPage(Items, page.first, CUSTOMER_KEY, orderFromItem);
+    const read = toPage(Items, size, CUSTOMER_KEY, orderFromItem);
+    return backward ? readBackward(read) : read;
   }
 
   async getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {

@@ -16,9 +16,9 @@ import type {
 } from "../core/catalog/ports";
 import type { Product } from "../core/catalog/product";
 import type { ProductHistoryEntry } from "../core/catalog/product-history";
-import { CorruptRecordError } from "../core/shared/errors";
+import { CorruptRecordError, InvalidCursorError, InvalidInputError } from "../core/shared/errors";
 import { type ShopEvent, shopEventSchema } from "../core/shared/events";
-import type { Page, PageRequest } from "../core/shared/page";
+import { type Page, type PageRequest, readBackward } from "../core/shared/page";
 import { decodeCursor, toPage } from "./cursor";
 import { queryAll } from "./query-all";
 import { productHistoryTable, productsTable } from "./table-definitions";
@@ -121,15 +121,29 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
    * A page of the products on sale. Archived products are filtered out, so one read may
    * bring fewer than a page: reads continue until the page is full (plus one item, which
    * tells whether another page follows) or the table ends. Each item's cursor is its own key.
+   * A category is a query, which reads backward as cheaply as forward; the whole catalog is
+   * a scan, which has no order to reverse, so it pages forward only.
    */
   async listProducts(request: PageRequest & { category?: string }): Promise<Page<Product>> {
-    const limit = request.first + 1;
+    const backward = "last" in request;
     const byCategory = request.category !== undefined;
+    if (backward && !byCategory) {
+      throw new InvalidInputError(
+        "the whole catalog pages forward only (first and after): name a category to page backward",
+      );
+    }
+    const size = backward ? request.last : request.first;
+    const cursor = backward ? request.before : request.after;
+    const limit = size + 1;
     const keyNames = byCategory ? CATEGORY_KEY : TABLE_KEY;
     const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined = request.after
-      ? decodeCursor(request.after, keyNames)
+    let startKey: Record<string, unknown> | undefined = cursor
+      ? decodeCursor(cursor, keyNames)
       : undefined;
+    // Another category's cursor would make DynamoDB fail the query: it is not for this list.
+    if (byCategory && startKey && startKey.category !== request.category) {
+      throw new InvalidCursorError();
+    }
     for (let round = 0; items.length < limit && round < MAX_LISTING_ROUNDS; round++) {
       const common = {
         TableName: this.tableName,
@@ -147,6 +161,7 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
                 ...ON_SALE.ExpressionAttributeValues,
                 ":category": request.category,
               },
+              ScanIndexForward: !backward,
             }),
           )
         : await this.client.send(new ScanCommand(common));
@@ -154,7 +169,8 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
       startKey = page.LastEvaluatedKey;
       if (!startKey) break;
     }
-    return toPage(items, request.first, keyNames, productFromItem);
+    const read = toPage(items, size, keyNames, productFromItem);
+    return backward ? readBackward(read) : read;
   }
 
   async getProductForChange(productId: string): Promise<Product | undefined> {

@@ -4,8 +4,8 @@
  *   npm start            # in one terminal
  *   npm run example      # in another
  *
- * It calls the API on PORT (4000), or SHOP_GRAPHQL_URL, as a customer with a token from
- * the local issuer (or SHOP_TOKEN).
+ * It calls SHOP_GRAPHQL_URL, or else the API `npm start` serves on PORT (4000), as a
+ * customer with a token from the local issuer (or SHOP_TOKEN).
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -13,7 +13,8 @@ import {
   PlaceOrderDocument,
   ProductsDocument,
 } from "../generated/client/graphql";
-import { bearerFor, graphqlUrl } from "./local-token";
+import { bearerFor } from "./local-token";
+import { graphqlUrl, runScript } from "./script";
 import { ShopClient } from "./shop-client";
 
 export interface ExampleOptions {
@@ -81,10 +82,10 @@ export async function followOrder(
 const invokedDirectly =
   process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (invokedDirectly) {
-  bearerFor({ customer: "example-customer" })
-    .then((headers) => runExample({ url: graphqlUrl(), headers }))
-    .catch((error: unknown) => {
-      console.error(`example failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
+  runScript("npm run example", async () => {
+    await runExample({
+      url: graphqlUrl(),
+      headers: await bearerFor({ customer: "example-customer" }),
     });
+  });
 }

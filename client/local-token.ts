@@ -1,11 +1,6 @@
 import { resolve } from "node:path";
 import { localIssuer, type TokenSubject } from "../local/emulators/local-issuer";
 
-/** The local stack's GraphQL endpoint: SHOP_GRAPHQL_URL, or the API on PORT (4000). */
-export function graphqlUrl(): string {
-  return process.env.SHOP_GRAPHQL_URL ?? `http://127.0.0.1:${process.env.PORT || 4000}/graphql`;
-}
-
 /**
  * The bearer token a command-line tool calls with: SHOP_TOKEN when set (a token from your
  * identity provider, for a deployed stack), otherwise one the local issuer signs for

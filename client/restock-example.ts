@@ -4,8 +4,8 @@
  *   npm start                    # in one terminal
  *   npm run example:restock      # in another
  *
- * It calls the API on PORT (4000), or SHOP_GRAPHQL_URL, with tokens from the local issuer
- * (or SHOP_TOKEN for both roles).
+ * It calls SHOP_GRAPHQL_URL, or else the API `npm start` serves on PORT (4000), with tokens
+ * from the local issuer (or SHOP_TOKEN for both roles).
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -16,7 +16,8 @@ import {
   ProductsDocument,
 } from "../generated/client/graphql";
 import { followOrder } from "./example";
-import { bearerFor, graphqlUrl } from "./local-token";
+import { bearerFor } from "./local-token";
+import { graphqlUrl, runScript } from "./script";
 import { ShopClient } from "./shop-client";
 
 export interface RestockExampleOptions {
@@ -93,10 +94,11 @@ export async function runRestockExample(options: RestockExampleOptions): Promise
 const invokedDirectly =
   process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
 if (invokedDirectly) {
-  Promise.all([bearerFor({ admin: "example-admin" }), bearerFor({ customer: "example-customer" })])
-    .then(([admin, customer]) => runRestockExample({ url: graphqlUrl(), admin, customer }))
-    .catch((error: unknown) => {
-      console.error(`example failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    });
+  runScript("npm run example:restock", async () => {
+    const [admin, customer] = await Promise.all([
+      bearerFor({ admin: "example-admin" }),
+      bearerFor({ customer: "example-customer" }),
+    ]);
+    await runRestockExample({ url: graphqlUrl(), admin, customer });
+  });
 }

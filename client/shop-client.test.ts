@@ -1,4 +1,5 @@
-import type { Server } from "node:http";
+import { execFile } from "node:child_process";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -132,5 +133,96 @@ describe("npm run example:restock", () => {
       "History: STOCK_ADJUSTED by admin:restock-admin: restocked 10 (0 -> 10): delivery from the supplier",
     );
     expect(await shop.stockOf("prod-0050")).toBe(9);
+  });
+});
+
+/** Runs a client script as `npm run` does, with `env` over the test's own environment. */
+function runScript(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const environment = { ...process.env, ...env };
+  for (const [name, value] of Object.entries(environment)) {
+    if (value === undefined) delete environment[name];
+  }
+  return new Promise((done) => {
+    const child = execFile(
+      process.execPath,
+      ["--import", "tsx", `client/${script}`, ...args],
+      { env: environment, timeout: 20_000 },
+      (_, stdout, stderr) => done({ code: child.exitCode, stdout, stderr }),
+    );
+  });
+}
+
+/** A port nothing listens on: taken from the system, then given back. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((ready) => probe.listen(0, "127.0.0.1", ready));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+describe("the client scripts, run as commands", () => {
+  const portOf = (address: string) => new URL(address).port;
+
+  it.each([
+    ["example.ts", []],
+    ["restock-example.ts", []],
+    ["timeline.ts", ["some-order"]],
+  ] as const)(
+    "%s says in one line that no shop answers on PORT, and exits 1",
+    async (script, args) => {
+      const port = String(await closedPort());
+      const { code, stdout, stderr } = await runScript(script, args, {
+        PORT: port,
+        SHOP_GRAPHQL_URL: undefined,
+        SHOP_TOKEN: "unused",
+      });
+      expect(stderr).toBe(
+        `no shop answers at http://127.0.0.1:${port}/graphql: is \`npm start\` running? (PORT=${port}, or set SHOP_GRAPHQL_URL)\n`,
+      );
+      expect(stdout).toBe("");
+      expect(code).toBe(1);
+    },
+  );
+
+  it("calls the API on PORT", async () => {
+    const admin = await shop.token({ admin: "timeline-script" });
+    const { createOrder } = await client.execute(PlaceOrderDocument, {
+      input: { items: [{ productId: "prod-0023", quantity: 1 }] },
+    });
+    if (createOrder.__typename !== "Order") throw new Error(createOrder.message);
+    const env = { PORT: portOf(url), SHOP_GRAPHQL_URL: undefined, SHOP_TOKEN: admin };
+    const known = await runScript("timeline.ts", [createOrder.id], env);
+    expect([known.code, known.stderr]).toEqual([0, ""]);
+    // An answer from the shop itself: it has no such order.
+    const unknown = await runScript("timeline.ts", ["no-such-order"], env);
+    expect([unknown.code, unknown.stderr]).toEqual([
+      1,
+      "npm run timeline: no order no-such-order\n",
+    ]);
+  });
+
+  it("calls SHOP_GRAPHQL_URL rather than PORT, and names it when no shop answers there", async () => {
+    const admin = await shop.token({ admin: "timeline-script" });
+    const closed = await closedPort();
+    const there = await runScript("timeline.ts", ["no-such-order"], {
+      PORT: String(closed),
+      SHOP_GRAPHQL_URL: url,
+      SHOP_TOKEN: admin,
+    });
+    expect(there.stderr).toBe("npm run timeline: no order no-such-order\n");
+    const nowhere = `http://127.0.0.1:${closed}/graphql`;
+    const missing = await runScript("timeline.ts", ["no-such-order"], {
+      SHOP_GRAPHQL_URL: nowhere,
+      SHOP_TOKEN: admin,
+    });
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      `no shop answers at ${nowhere}: is the shop running there? (the url is SHOP_GRAPHQL_URL)\n`,
+    ]);
   });
 });

@@ -11,6 +11,17 @@ export class GraphQLRequestError extends Error {
   }
 }
 
+/** No HTTP answer came from the url at all: nothing listens there, or it cannot be reached. */
+export class ShopUnreachableError extends Error {
+  constructor(
+    readonly url: string,
+    options?: ErrorOptions,
+  ) {
+    super(`no shop answers at ${url}`, options);
+    this.name = "ShopUnreachableError";
+  }
+}
+
 /** Variables are required when the operation has a required one, and optional otherwise. */
 type VariablesOf<TVariables> =
   Record<string, never> extends TVariables ? [variables?: TVariables] : [variables: TVariables];
@@ -30,11 +41,22 @@ export class ShopClient {
     document: TypedDocumentString<TResult, TVariables>,
     ...[variables]: VariablesOf<TVariables>
   ): Promise<TResult> {
-    const response = await fetch(this.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...this.headers },
-      body: JSON.stringify({ query: document.toString(), variables }),
-    });
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          ...this.headers,
+        },
+        body: JSON.stringify({ query: document.toString(), variables }),
+      });
+    } catch (error) {
+      // fetch rejects with a TypeError when no response came at all (refused, no route, no host).
+      if (error instanceof TypeError) throw new ShopUnreachableError(this.url, { cause: error });
+      throw error;
+    }
     const body = (await response.json().catch(() => ({}))) as {
       data?: TResult;
       errors?: { message: string; extensions?: Record<string, unknown> }[];

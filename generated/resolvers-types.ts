@@ -338,12 +338,26 @@ export type OrderStatus =
   | 'REJECTED'
   | 'SHIPPED';
 
-/** Where a page of a connection ends, and whether another follows. */
+/**
+ * Where a page of a connection starts and ends, and whether more items lie beyond it, as the
+ * Relay cursor connections specification has it.
+ */
 export type PageInfo = {
   __typename?: 'PageInfo';
-  /** Pass as `after` to get the next page. */
+  /** The last item's cursor: pass it as `after` to get the next page. Null for an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /**
+   * Whether items follow the page. Known when paging forward (`first`, `after`); when paging
+   * backward it is false, since telling would take another read (Relay allows that).
+   */
   hasNextPage: Scalars['Boolean']['output'];
+  /**
+   * Whether items come before the page. Known when paging backward (`last`, `before`); when
+   * paging forward it is false, since telling would take another read (Relay allows that).
+   */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first item's cursor: pass it as `before` to get the page before. Null for an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** Something the shop sells. */
@@ -482,10 +496,15 @@ export type Query = {
   __typename?: 'Query';
   /**
    * A customer's orders, newest first. A customer lists its own (leave `customerId` out, or
-   * name yourself); an admin names the customer. `first` is clamped to 1..100 (default 20).
+   * name yourself); an admin names the customer. Pages forward with `first` and `after`, or
+   * backward (toward the newest) with `last` and `before`, never both ways at once. The page
+   * size is clamped to 1..100 (default 20).
    */
   customerOrders: OrderConnection;
-  /** Sales counters of a day, YYYY-MM-DD in UTC. Admins only. */
+  /**
+   * Sales counters of a day, YYYY-MM-DD in UTC; today (UTC) when `day` is left out. A day
+   * before 2000 or after tomorrow is BAD_USER_INPUT. Admins only.
+   */
   dailySales: DailySales;
   /**
    * An order by its id, for its customer or an admin; null when there is none, or when it is
@@ -508,8 +527,11 @@ export type Query = {
   /** A product by its id, or null when there is none (or, except for admins, when it is archived). */
   product?: Maybe<Product>;
   /**
-   * The products on sale (archived ones are hidden), a page at a time. `first` is clamped to 1..100 (default 20).
-   * With `category`, only that category's products, ordered by id.
+   * The products on sale (archived ones are hidden), a page at a time: forward with `first`
+   * and `after`, or, within a category, backward with `last` and `before` (never both ways at
+   * once). The page size is clamped to 1..100 (default 20). With `category`, only that
+   * category's products, ordered by id. The whole catalog pages forward only: `last` or
+   * `before` without a category is BAD_USER_INPUT.
    */
   products: ProductConnection;
   /** Who the API takes the caller to be. */
@@ -519,13 +541,15 @@ export type Query = {
 
 export type QueryCustomerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   customerId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
 export type QueryDailySalesArgs = {
-  day: Scalars['String']['input'];
+  day?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -552,8 +576,10 @@ export type QueryProductArgs = {
 
 export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  before?: InputMaybe<Scalars['String']['input']>;
   category?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** What a caller may do: read the catalog; order and follow its own orders; run the shop. */
@@ -1004,6 +1030,8 @@ export type OrderNotFoundResolvers<ContextType = RequestContext, ParentType exte
 export type PageInfoResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ProductResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = {
@@ -1084,14 +1112,14 @@ export type ProductUnavailableResolvers<ContextType = RequestContext, ParentType
 };
 
 export type QueryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  customerOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryCustomerOrdersArgs, 'first'>>;
-  dailySales?: Resolver<ResolversTypes['DailySales'], ParentType, ContextType, RequireFields<QueryDailySalesArgs, 'day'>>;
+  customerOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, Partial<QueryCustomerOrdersArgs>>;
+  dailySales?: Resolver<ResolversTypes['DailySales'], ParentType, ContextType, Partial<QueryDailySalesArgs>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orderTimeline?: Resolver<Maybe<Array<ResolversTypes['TimelineEntry']>>, ParentType, ContextType, RequireFields<QueryOrderTimelineArgs, 'orderId'>>;
   outbox?: Resolver<Array<ResolversTypes['EmailMessage']>, ParentType, ContextType, RequireFields<QueryOutboxArgs, 'first'>>;
   ping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, Partial<QueryProductsArgs>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 

@@ -23,8 +23,8 @@ export const catalogResolvers: Resolvers = {
   Query: {
     product: (_, { id }, { services, viewer }) =>
       services.catalog.getProduct(viewer, id).then((p) => p ?? null),
-    products: (_, { first, after, category }, { services }) =>
-      services.catalog.listProducts({ first, after, category }),
+    products: (_, { first, after, last, before, category }, { services }) =>
+      services.catalog.listProducts({ first, after, last, before, category }),
   },
   Mutation: {
     createProduct: async (_, { input }, { services, viewer }) =>

@@ -23,7 +23,12 @@ export const DateTime = new GraphQLScalarType<string, string>({
 
 /** The Relay page info of any page. */
 export function pageInfoOf(page: Page<unknown>): PageInfo {
-  return { hasNextPage: page.hasNextPage, endCursor: page.edges.at(-1)?.cursor ?? null };
+  return {
+    hasPreviousPage: page.hasPreviousPage ?? false,
+    hasNextPage: page.hasNextPage,
+    startCursor: page.edges[0]?.cursor ?? null,
+    endCursor: page.edges.at(-1)?.cursor ?? null,
+  };
 }
 
 export const commonResolvers: Resolvers = {

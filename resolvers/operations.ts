@@ -1,22 +1,42 @@
 import { GraphQLError } from "graphql";
+import { dayOf } from "../core/analytics/daily-sales";
 import { buildTimeline } from "../core/orders/order-timeline";
 import { requireAdmin } from "../core/shared/access";
+import { InvalidInputError } from "../core/shared/errors";
 import { cents } from "../core/shared/money";
-import { pageRequest } from "../core/shared/page";
+import { pageSize } from "../core/shared/page";
 import type { Resolvers } from "../generated/resolvers-types";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** No sales were counted before this day. */
+const FIRST_DAY = "2000-01-01";
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const utcDay = (ms: number) => dayOf(new Date(ms).toISOString());
+
+/**
+ * The day to count: today (UTC) when none is given. A given day must be a real date (Date
+ * would read 2026-02-30 as March 2nd), from FIRST_DAY to tomorrow: a caller east of UTC
+ * may already be in tomorrow's UTC day.
+ */
+function salesDay(day: string | null | undefined, now: number): string {
+  if (day === null || day === undefined) return utcDay(now);
+  const midnight = DAY.test(day) ? Date.parse(`${day}T00:00:00Z`) : Number.NaN;
+  if (Number.isNaN(midnight) || utcDay(midnight) !== day) {
+    throw new InvalidInputError(`day must be a date such as ${utcDay(now)} (YYYY-MM-DD)`);
+  }
+  const tomorrow = utcDay(now + DAY_MS);
+  if (day < FIRST_DAY || day > tomorrow) {
+    throw new InvalidInputError(`day must be from ${FIRST_DAY} to ${tomorrow}`);
+  }
+  return day;
+}
 
 export const operationsResolvers: Resolvers = {
   Query: {
     dailySales: (_, { day }, { services, viewer }) => {
       requireAdmin(viewer);
-      if (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) {
-        throw new GraphQLError("day must be a date such as 2026-11-24", {
-          extensions: { code: "BAD_USER_INPUT" },
-        });
-      }
-      return services.analytics.getDailySales(day);
+      return services.analytics.getDailySales(salesDay(day, Date.now()));
     },
     orderTimeline: async (_, { orderId }, { services, viewer }) => {
       const { orders, history, eventLog, outbox } = services;
@@ -36,7 +56,7 @@ export const operationsResolvers: Resolvers = {
           extensions: { code: "FORBIDDEN" },
         });
       }
-      const limit = pageRequest(first).first;
+      const limit = pageSize(first);
       return orderId ? (await outbox.forOrder(orderId)).slice(0, limit) : outbox.recent(limit);
     },
   },

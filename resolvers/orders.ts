@@ -26,8 +26,13 @@ export const orderResolvers: Resolvers = {
   Query: {
     order: (_, { id }, { services, viewer }) =>
       services.orders.getOrder(viewer, id).then((o) => o ?? null),
-    customerOrders: (_, { customerId, first, after }, { services, viewer }) =>
-      services.orders.listCustomerOrders(viewer, customerId ?? undefined, { first, after }),
+    customerOrders: (_, { customerId, first, after, last, before }, { services, viewer }) =>
+      services.orders.listCustomerOrders(viewer, customerId ?? undefined, {
+        first,
+        after,
+        last,
+        before,
+      }),
   },
   Mutation: {
     createOrder: async (_, { input }, { services, viewer }) =>

@@ -542,6 +542,24 @@ describe("request limits", () => {
     }
   });
 
+  it("price a page read backward by its last, as one read forward by its first", async () => {
+    const costly = `query($last: Int) { customerOrders(last: $last) { edges { node {
+      status total { formatted }
+      history { at actor change summary fromStatus toStatus }
+      items { productName quantity unitPrice { formatted } } } } } }`;
+    const refused = await gql(as.alice, costly, { last: 100 });
+    expect(refused.status).toBe(400);
+    expect(codeOf(refused.body)).toBe("QUERY_TOO_COMPLEX");
+    expect((await gql(as.alice, costly, { last: 20 })).status).toBe(200);
+    // Left out, both are the default page of 20.
+    expect((await gql(as.alice, costly, {})).status).toBe(200);
+    const category = `{ products(last: 5000, category: "Books") {
+      edges { node { id name description category brand price { formatted amountCents }
+        history { at actor change summary } } } } }`;
+    expect((await gql(as.admin, category)).status).toBe(400);
+    expect((await gql(as.admin, category.replace("5000", "10"))).status).toBe(200);
+  });
+
   it("refuse the 5000-alias catalog flood at once, before any resolver runs", async () => {
     const flood = `{ ${Array.from({ length: 5000 }, (_, i) => `p${i}: products(first: 100) { edges { node { id name description } } }`).join(" ")} }`;
     const started = performance.now();

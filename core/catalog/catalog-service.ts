@@ -1,5 +1,5 @@
 import { checkId } from "../shared/ids";
-import { type Page, pageRequest } from "../shared/page";
+import { type Page, type PageArgs, pageRequest } from "../shared/page";
 import type { Viewer } from "../shared/viewer";
 import type { ProductRepository } from "./ports";
 import type { Product } from "./product";
@@ -14,12 +14,10 @@ export class CatalogService {
     return product?.archived && viewer.kind !== "admin" ? undefined : product;
   }
 
-  listProducts(options: {
-    readonly first?: number | null | undefined;
-    readonly after?: string | null | undefined;
-    readonly category?: string | null | undefined;
-  }): Promise<Page<Product>> {
-    const page = pageRequest(options.first, options.after);
+  listProducts(
+    options: PageArgs & { readonly category?: string | null | undefined },
+  ): Promise<Page<Product>> {
+    const page = pageRequest(options.first, options.after, options.last, options.before);
     return this.products.listProducts(
       options.category ? { ...page, category: checkId("the category", options.category) } : page,
     );

@@ -4,7 +4,7 @@ import { actingCustomer, maySeeOrderOf, requireSignedIn } from "../shared/access
 import { InvalidInputError } from "../shared/errors";
 import { checkId } from "../shared/ids";
 import { CURRENCY, cents, formatMoney } from "../shared/money";
-import { type Page, pageRequest } from "../shared/page";
+import { type Page, type PageArgs, pageRequest } from "../shared/page";
 import type { Clock, EventPublisher, IdGenerator, Logger } from "../shared/ports";
 import { actorOf, type Viewer } from "../shared/viewer";
 import type { Order } from "./order";
@@ -141,16 +141,13 @@ export class OrderService {
   listCustomerOrders(
     viewer: Viewer,
     customerId: string | undefined,
-    options: {
-      readonly first?: number | null | undefined;
-      readonly after?: string | null | undefined;
-    },
+    options: PageArgs,
   ): Promise<Page<Order>> {
     const acting = actingCustomer(viewer, customerId);
     if (acting === undefined) throw new InvalidInputError("name the customer whose orders to list");
     return this.deps.orders.listCustomerOrders(
       checkId("the customer id", acting),
-      pageRequest(options.first, options.after),
+      pageRequest(options.first, options.after, options.last, options.before),
     );
   }
 

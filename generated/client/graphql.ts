@@ -125,7 +125,7 @@ export type CancelOrderMutation = { cancelOrder:
    };
 
 export type DailySalesQueryVariables = Exact<{
-  day: string;
+  day?: string | null | undefined;
 }>;
 
 
@@ -207,11 +207,13 @@ export type ProductHistoryQuery = { product: { id: string, name: string, categor
 export type ProductsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
   category?: string | null | undefined;
 }>;
 
 
-export type ProductsQuery = { products: { edges: Array<{ node: { id: string, name: string, category: string, brand: string, stock: number, inStock: boolean, price: { amountCents: number, formatted: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ProductsQuery = { products: { edges: Array<{ node: { id: string, name: string, category: string, brand: string, stock: number, inStock: boolean, price: { amountCents: number, formatted: string } } }>, pageInfo: { hasPreviousPage: boolean, hasNextPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export type ProductQueryVariables = Exact<{
   id: string | number;
@@ -245,10 +247,12 @@ export type CustomerOrdersQueryVariables = Exact<{
   customerId?: string | number | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
 }>;
 
 
-export type CustomerOrdersQuery = { customerOrders: { edges: Array<{ node: { id: string, status: OrderStatus, createdAt: string, itemCount: number, total: { formatted: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type CustomerOrdersQuery = { customerOrders: { edges: Array<{ node: { id: string, status: OrderStatus, createdAt: string, itemCount: number, total: { formatted: string } } }>, pageInfo: { hasPreviousPage: boolean, hasNextPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -316,7 +320,7 @@ export const CancelOrderDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
 export const DailySalesDocument = new TypedDocumentString(`
-    query DailySales($day: String!) {
+    query DailySales($day: String) {
   dailySales(day: $day) {
     day
     orders
@@ -494,8 +498,14 @@ export const ProductHistoryDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<ProductHistoryQuery, ProductHistoryQueryVariables>;
 export const ProductsDocument = new TypedDocumentString(`
-    query Products($first: Int, $after: String, $category: String) {
-  products(first: $first, after: $after, category: $category) {
+    query Products($first: Int, $after: String, $last: Int, $before: String, $category: String) {
+  products(
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+    category: $category
+  ) {
     edges {
       node {
         id
@@ -511,7 +521,9 @@ export const ProductsDocument = new TypedDocumentString(`
       }
     }
     pageInfo {
+      hasPreviousPage
       hasNextPage
+      startCursor
       endCursor
     }
   }
@@ -588,8 +600,14 @@ export const OrderStatusDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<OrderStatusQuery, OrderStatusQueryVariables>;
 export const CustomerOrdersDocument = new TypedDocumentString(`
-    query CustomerOrders($customerId: ID, $first: Int, $after: String) {
-  customerOrders(customerId: $customerId, first: $first, after: $after) {
+    query CustomerOrders($customerId: ID, $first: Int, $after: String, $last: Int, $before: String) {
+  customerOrders(
+    customerId: $customerId
+    first: $first
+    after: $after
+    last: $last
+    before: $before
+  ) {
     edges {
       node {
         id
@@ -602,7 +620,9 @@ export const CustomerOrdersDocument = new TypedDocumentString(`
       }
     }
     pageInfo {
+      hasPreviousPage
       hasNextPage
+      startCursor
       endCursor
     }
   }
