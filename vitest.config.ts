@@ -1,6 +1,13 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // graphql 16 has no exports map: Node resolves `graphql` to its CommonJS entry, Vite to
+    // its ES module entry, and a schema built by a library loaded through Node (graphql-tools,
+    // Apollo) is then "from another realm" to the project's own code. One entry for both, as
+    // the bundles have.
+    alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
+  },
   test: {
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "cdk.out/**"],

@@ -1,3 +1,4 @@
+import { ApiGatewayManagementApiClient } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -84,10 +85,9 @@ function isTransient(error: unknown): boolean {
  * Turns what is left of a transient failure, once the client's own attempts are spent, into
  * DependencyUnavailableError, so callers answer "try again" (503), not "server error" (500).
  */
-function reportTransientFailures<C extends DynamoDBClient | SNSClient>(
-  client: C,
-  service: string,
-): C {
+function reportTransientFailures<
+  C extends DynamoDBClient | SNSClient | ApiGatewayManagementApiClient,
+>(client: C, service: string): C {
   // One middleware for any client: its types differ per client, its behaviour does not.
   const stack = client.middlewareStack as unknown as {
     add(
@@ -130,4 +130,18 @@ export function createDynamoClients(location: ServiceLocation, sdk: SdkSettings)
 
 export function createSnsClient(location: ServiceLocation, sdk: SdkSettings): SNSClient {
   return reportTransientFailures(new SNSClient({ ...location, ...sdkClientSettings(sdk) }), "SNS");
+}
+
+/**
+ * The client of a WebSocket API's management endpoint, which reaches the API's connections:
+ * `https://{apiId}.execute-api.{region}.amazonaws.com/{stage}`, or the local stand-in.
+ */
+export function createManagementApiClient(
+  location: Required<ServiceLocation>,
+  sdk: SdkSettings,
+): ApiGatewayManagementApiClient {
+  return reportTransientFailures(
+    new ApiGatewayManagementApiClient({ ...location, ...sdkClientSettings(sdk) }),
+    "the WebSocket API",
+  );
 }

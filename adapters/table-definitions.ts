@@ -120,6 +120,25 @@ export const eventLogTable = {
   timeToLiveAttribute: "expiresAt",
 } as const satisfies TableDefinition;
 
+/**
+ * The open WebSocket connections of live order updates and what each watches: per
+ * connection, a `connection` item and one `sub#<operationId>` item per subscription. The
+ * sparse `byTopic` index holds only the subscriptions, so a changed order finds its
+ * watchers in one query. Expiry covers connections that vanished without a `$disconnect`.
+ */
+export const liveSubscriptionsTable = {
+  partitionKey: { name: "connectionId", type: "S" },
+  sortKey: { name: "sk", type: "S" },
+  globalSecondaryIndexes: [
+    {
+      indexName: "byTopic",
+      partitionKey: { name: "topic", type: "S" },
+      sortKey: { name: "connectionId", type: "S" },
+    },
+  ],
+  timeToLiveAttribute: "expiresAt",
+} as const satisfies TableDefinition;
+
 /** The environment variables that carry each resource's physical name or address. */
 export const RESOURCE_ENV = {
   productsTable: "PRODUCTS_TABLE_NAME",
@@ -132,6 +151,9 @@ export const RESOURCE_ENV = {
   analyticsTable: "ANALYTICS_TABLE_NAME",
   mailOutboxTable: "MAIL_OUTBOX_TABLE_NAME",
   eventLogTable: "EVENT_LOG_TABLE_NAME",
+  liveSubscriptionsTable: "LIVE_SUBSCRIPTIONS_TABLE_NAME",
+  /** Where the WebSocket API's connections are reached (API Gateway's management API). */
+  websocketManagementUrl: "WEBSOCKET_MANAGEMENT_URL",
   /** Where the stream processor sets aside records it can never process. */
   streamFailuresQueue: "STREAM_FAILURES_QUEUE_URL",
   /** The identity provider: who issues the tokens, for which client, and where its keys are. */

@@ -131,6 +131,24 @@ function costOf(
   return cost;
 }
 
+function overCost(cost: number): string {
+  return `the query costs ${cost}, over the cost limit of ${REQUEST_LIMITS.maxCost}: ask for smaller pages (first or last) or fewer fields`;
+}
+
+/**
+ * What is wrong with a document's cost, or undefined when it is within the limit: for
+ * operations that do not go through Apollo (subscriptions over WebSocket).
+ */
+export function costProblem(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+): string | undefined {
+  const cost = costOf(schema, document, operationName, variables);
+  return cost > REQUEST_LIMITS.maxCost ? overCost(cost) : undefined;
+}
+
 /** The cost limit: priced once the operation is known, with its variables, before execution. */
 export const costLimitPlugin: ApolloServerPlugin = {
   async requestDidStart() {
@@ -144,11 +162,7 @@ export const costLimitPlugin: ApolloServerPlugin = {
           // resolver runs, so there is nothing to price.
           return;
         }
-        if (cost > REQUEST_LIMITS.maxCost) {
-          throw limitError(
-            `the query costs ${cost}, over the cost limit of ${REQUEST_LIMITS.maxCost}: ask for smaller pages (first or last) or fewer fields`,
-          );
-        }
+        if (cost > REQUEST_LIMITS.maxCost) throw limitError(overCost(cost));
       },
     };
   },

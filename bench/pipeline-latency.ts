@@ -50,6 +50,7 @@ import { localIssuer, serveJwks } from "../local/emulators/local-issuer";
 import {
   createLocalClients,
   functionEnvironment,
+  NO_WEBSOCKET_API,
   provisionShop,
   startEmulators,
 } from "../local/emulators/stack";
@@ -181,7 +182,7 @@ async function main() {
     const sources = await startEventSources({
       env: { PAYMENT_LATENCY_MS: String(PAYMENT_MS) },
       provisioned: shop.provisioned,
-      endpoints: emulators,
+      endpoints: { ...emulators, websocketManagement: NO_WEBSOCKET_API },
       retryDelaySeconds: 2,
       logger: quiet,
     });

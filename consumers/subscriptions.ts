@@ -11,4 +11,12 @@ export const CONSUMER_EVENTS = {
   inventory: ["order_created", "order_rejected", "order_cancelled"],
   email: CUSTOMER_EMAIL_EVENTS,
   analytics: ["order_created", "stock_adjusted"],
+  /** Every change of an order's status, pushed to its live subscribers. */
+  liveUpdates: [
+    "order_created",
+    "order_confirmed",
+    "order_rejected",
+    "order_shipped",
+    "order_cancelled",
+  ],
 } as const satisfies Record<string, readonly EventType[]>;

@@ -588,6 +588,35 @@ export type Role =
   | 'ANONYMOUS'
   | 'CUSTOMER';
 
+/**
+ * Live updates, pushed over WebSocket at the API's `/graphql` with the GraphQL over WebSocket
+ * protocol (`graphql-transport-ws`, as the `graphql-ws` library speaks it); the token goes in
+ * `connection_init`'s payload as `{ "authorization": "Bearer <token>" }`. Each message answers
+ * the same `Order` type as the queries, so a client's fragments serve both.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every change to any of the caller's orders, new ones included. Customers only. */
+  myOrders: Order;
+  /**
+   * The order each time it changes: its status, and with it its fraud assessment and history.
+   * A customer watches only its own orders (another's is answered as if it did not exist); an
+   * admin any.
+   */
+  orderUpdated: Order;
+};
+
+
+/**
+ * Live updates, pushed over WebSocket at the API's `/graphql` with the GraphQL over WebSocket
+ * protocol (`graphql-transport-ws`, as the `graphql-ws` library speaks it); the token goes in
+ * `connection_init`'s payload as `{ "authorization": "Bearer <token>" }`. Each message answers
+ * the same `Order` type as the queries, so a client's fragments serve both.
+ */
+export type SubscriptionOrderUpdatedArgs = {
+  orderId: Scalars['ID']['input'];
+};
+
 /** One thing that happened to an order, somewhere in the system. */
 export type TimelineEntry = {
   __typename?: 'TimelineEntry';
@@ -802,6 +831,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TimelineEntry: ResolverTypeWrapper<TimelineEntryModel>;
   UpdateProductResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['UpdateProductResult']>;
   VersionConflict: ResolverTypeWrapper<VersionConflict>;
@@ -853,6 +883,7 @@ export type ResolversParentTypes = {
   ProductUpdate: ProductUpdate;
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
   TimelineEntry: TimelineEntryModel;
   UpdateProductResult: ResolversUnionTypes<ResolversParentTypes>['UpdateProductResult'];
   VersionConflict: VersionConflict;
@@ -1123,6 +1154,11 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  myOrders?: SubscriptionResolver<ResolversTypes['Order'], "myOrders", ParentType, ContextType>;
+  orderUpdated?: SubscriptionResolver<ResolversTypes['Order'], "orderUpdated", ParentType, ContextType, RequireFields<SubscriptionOrderUpdatedArgs, 'orderId'>>;
+};
+
 export type TimelineEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TimelineEntry'] = ResolversParentTypes['TimelineEntry']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1185,6 +1221,7 @@ export type Resolvers<ContextType = RequestContext> = {
   ProductSnapshot?: ProductSnapshotResolvers<ContextType>;
   ProductUnavailable?: ProductUnavailableResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   TimelineEntry?: TimelineEntryResolvers<ContextType>;
   UpdateProductResult?: UpdateProductResultResolvers<ContextType>;
   VersionConflict?: VersionConflictResolvers<ContextType>;

@@ -65,6 +65,7 @@ describe("the bundled functions", () => {
     expect(Object.keys(bundles).sort()).toEqual(
       [
         "shop-api",
+        "shop-websocket",
         "shop-catalog-loader",
         ...Object.keys(consumers).map((name) => `shop-${name}`),
       ].sort(),

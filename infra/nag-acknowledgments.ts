@@ -1,4 +1,4 @@
-import { Validations } from "aws-cdk-lib";
+import { type CfnResource, Token, Validations } from "aws-cdk-lib";
 import type { IConstruct } from "constructs";
 import type { ShopStack } from "./shop-stack";
 import { type AccessSpec, apiFunction, type ConsumerName, consumers } from "./topology";
@@ -69,12 +69,42 @@ export function acknowledgeNagFindings(stack: ShopStack): void {
     });
   }
 
-  for (const name of ["fraud", "inventory", "email"] as const) {
+  // Every consumer fed by an SQS queue.
+  const sqsConsumers = (Object.keys(consumers) as ConsumerName[]).filter(
+    (name) => consumers[name].source.kind === "sqs",
+  );
+  for (const name of sqsConsumers) {
     acknowledge(stack.functions[name], {
       id: "Serverless::Serverless-LambdaEventSourceMappingDestination",
       reason:
         "SQS event source mappings take no on-failure destination; failed messages go to the queue's DLQ " +
         "through its redrive policy (maxReceiveCount 3).",
+    });
+  }
+
+  // Clients authenticate inside the protocol: graphql-transport-ws sends the token in
+  // connection_init, after the socket is open, where the function verifies it.
+  for (const route of ["$connect", "$disconnect", "$default"]) {
+    acknowledge(stack.webSocketApi.node.findChild(`${route}-Route`), {
+      id: "AwsSolutions::AwsSolutions-APIG4",
+      reason:
+        "GraphQL over WebSocket (graphql-transport-ws) carries the token in its connection_init message, " +
+        "after the socket opens: the function verifies it there and closes the connection (4403) without " +
+        "a valid one; a subscription is accepted only on an initialised connection (4401 otherwise).",
+    });
+  }
+  // cdk-nag names the resource as the template has it: the stack's region and account when
+  // it is deployed to a known environment, their placeholders otherwise.
+  const known = (value: string, placeholder: string) =>
+    Token.isUnresolved(value) ? placeholder : value;
+  const where = `arn:${known(stack.partition, "<AWS::Partition>")}:execute-api:${known(stack.region, "<AWS::Region>")}:${known(stack.account, "<AWS::AccountId>")}`;
+  const webSocketApi = stack.getLogicalId(stack.webSocketApi.node.defaultChild as CfnResource);
+  for (const fn of [stack.functions.websocket, stack.functions.liveUpdates]) {
+    acknowledge(fn, {
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${where}:<${webSocketApi}>/${stack.webSocketStage.stageName}/*/@connections/*]`,
+      reason:
+        "Replying to a WebSocket client is a call on its connection id, which exists only at run time: " +
+        "the grant is the stage's @connections, nothing wider (WebSocketStage.grantManagementApiAccess).",
     });
   }
 

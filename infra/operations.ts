@@ -18,6 +18,8 @@ import { Construct } from "constructs";
 export interface OperationsProps {
   readonly api: HttpApi;
   readonly apiFunction: IFunction;
+  /** The function behind the WebSocket API (GraphQL subscriptions). */
+  readonly websocketFunction: IFunction;
   readonly consumers: Record<string, IFunction>;
   readonly streamConsumer: IFunction;
   /** Every queue whose messages mean something failed: DLQs and on-failure destinations. */
@@ -71,6 +73,12 @@ export class Operations extends Construct {
       props.apiFunction.metricErrors({ period: Duration.minutes(1) }),
       ALARM_THRESHOLDS.consumerErrors,
       "The api function failed.",
+    );
+    alarm(
+      "WebSocketFunctionErrors",
+      props.websocketFunction.metricErrors({ period: Duration.minutes(1) }),
+      ALARM_THRESHOLDS.consumerErrors,
+      "The WebSocket function failed (a connection's message went unanswered).",
     );
 
     for (const [name, fn] of Object.entries(props.consumers)) {

@@ -21,6 +21,7 @@ import {
   resourceEnvironment,
   type TableName,
   tables,
+  websocketFunction,
 } from "./topology";
 
 /** Assertions read the template; bundling each function is tested separately. */
@@ -58,6 +59,7 @@ function functionFor(serviceName: string) {
 
 const allFunctions: [string, FunctionSpec][] = [
   ["shop-api", apiFunction],
+  ["shop-websocket", websocketFunction],
   ...Object.entries(consumers).map(
     ([name, spec]) => [`shop-${name}`, spec] as [string, FunctionSpec],
   ),
@@ -65,7 +67,12 @@ const allFunctions: [string, FunctionSpec][] = [
 
 describe("the API", () => {
   it("routes /graphql, the REST routes and /health to the api function", () => {
-    const routeKeys = ofType("AWS::ApiGatewayV2::Route").map(([, r]) => r.Properties.RouteKey);
+    const httpApi = ofType("AWS::ApiGatewayV2::Api").find(
+      ([, a]) => a.Properties.ProtocolType === "HTTP",
+    )?.[0];
+    const routeKeys = ofType("AWS::ApiGatewayV2::Route")
+      .filter(([, r]) => (r.Properties.ApiId as { Ref?: string }).Ref === httpApi)
+      .map(([, r]) => r.Properties.RouteKey);
     expect(routeKeys.sort()).toEqual(
       API_ROUTES.map((route) => `${route.method} ${route.path}`).sort(),
     );
@@ -280,6 +287,7 @@ describe("the functions", () => {
           >,
           topicArn: "topic",
           identity: { issuer: "issuer", audience: "audience", jwksUrl: "jwks" },
+          websocketManagementUrl: "https://websocket",
           failureQueueUrls: { analyticsDeadLetter: "dlq", streamFailures: "failures" },
         }),
       );
@@ -586,7 +594,8 @@ describe("the stack and the topology", () => {
         expect(mappings[0]?.[1].Properties.BatchSize, name).toBe(spec.source.batchSize);
       }
     }
-    expect(ofType("AWS::Lambda::Function")).toHaveLength(Object.keys(consumers).length + 1);
+    // The consumers, the api and the WebSocket function.
+    expect(ofType("AWS::Lambda::Function")).toHaveLength(Object.keys(consumers).length + 2);
   });
 });
 

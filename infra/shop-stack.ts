@@ -17,9 +17,14 @@ import {
   type HttpRoute,
   HttpStage,
   LogGroupLogDestination,
+  WebSocketApi,
+  WebSocketStage,
 } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpUserPoolAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
-import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import {
+  HttpLambdaIntegration,
+  WebSocketLambdaIntegration,
+} from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import {
   AllowedMethods,
   CachePolicy,
@@ -86,6 +91,7 @@ import {
   type TableSpec,
   tables,
   topic,
+  websocketFunction,
 } from "./topology";
 
 export interface ShopStackProps extends StackProps {
@@ -140,7 +146,7 @@ export class ShopStack extends Stack {
   readonly queues = {} as Record<QueueName, Queue>;
   readonly deadLetterQueues = {} as Record<QueueName, Queue>;
   readonly failureQueues = {} as Record<FailureQueueName, Queue>;
-  readonly functions = {} as Record<ConsumerName | "api", IFunction>;
+  readonly functions = {} as Record<ConsumerName | "api" | "websocket", IFunction>;
   /** The catalog loader, when the stack loads the sample catalog. */
   catalogLoader?: IFunction;
   /** The API's routes that serve anonymous callers by design (no authorizer). */
@@ -148,6 +154,9 @@ export class ShopStack extends Stack {
   readonly topic: Topic;
   readonly alarmTopic: Topic;
   readonly api: HttpApi;
+  /** GraphQL subscriptions: the WebSocket API and the stage clients connect to. */
+  readonly webSocketApi: WebSocketApi;
+  readonly webSocketStage: WebSocketStage;
   readonly identity: ShopIdentity;
   readonly distribution: Distribution;
   /** Where CloudFront writes its access logs. */
@@ -200,6 +209,37 @@ export class ShopStack extends Stack {
         }),
       );
     }
+
+    // Created before the functions: those that answer WebSocket clients are told its
+    // management endpoint.
+    this.webSocketApi = new WebSocketApi(this, "WebSocketApi", {
+      description: "GraphQL subscriptions (graphql-transport-ws): live order updates",
+    });
+    this.webSocketStage = new WebSocketStage(this, "WebSocketStage", {
+      webSocketApi: this.webSocketApi,
+      stageName: "live",
+      autoDeploy: true,
+      throttle: { rateLimit: 500, burstLimit: 1000 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, "WebSocketAccessLogs", {
+            retention: RetentionDays.THREE_MONTHS,
+            removalPolicy: RemovalPolicy.DESTROY,
+          }),
+        ),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: "$context.requestId",
+            connectionId: "$context.connectionId",
+            routeKey: "$context.routeKey",
+            eventType: "$context.eventType",
+            status: "$context.status",
+            ip: "$context.identity.sourceIp",
+            requestTime: "$context.requestTime",
+          }),
+        ),
+      },
+    });
 
     const api = new ShopFunction(this, "ApiFunction", {
       serviceName: "shop-api",
@@ -310,6 +350,7 @@ export class ShopStack extends Stack {
       }
     }
 
+    this.createWebSocketRoutes();
     if (props.sampleCatalog) this.loadSampleCatalog();
 
     this.api = this.createHttpApi(api.fn, props);
@@ -328,6 +369,7 @@ export class ShopStack extends Stack {
     new Operations(this, "Operations", {
       api: this.api,
       apiFunction: this.functions.api,
+      websocketFunction: this.functions.websocket,
       consumers: Object.fromEntries(
         (Object.keys(consumers) as ConsumerName[]).map((name) => [name, this.functions[name]]),
       ),
@@ -435,6 +477,26 @@ export class ShopStack extends Stack {
     });
   }
 
+  /** The WebSocket API's routes, all to the function that speaks the protocol. */
+  private createWebSocketRoutes(): void {
+    const { fn } = new ShopFunction(this, "WebSocketFunction", {
+      serviceName: "shop-websocket",
+      spec: websocketFunction,
+      environment: this.functionEnvironment(websocketFunction.access),
+    });
+    this.functions.websocket = fn;
+    this.grant(fn, websocketFunction.access);
+    for (const route of ["$connect", "$disconnect", "$default"]) {
+      this.webSocketApi.addRoute(route, {
+        integration: new WebSocketLambdaIntegration(`WebSocket${route.slice(1)}`, fn),
+      });
+    }
+    new CfnOutput(this, "WebSocketUrl", {
+      value: this.webSocketStage.url,
+      description: "Where GraphQL subscriptions connect (graphql-transport-ws)",
+    });
+  }
+
   private functionEnvironment(access: AccessSpec): Record<string, string> {
     const tableNames = Object.fromEntries(
       Object.entries(this.tables).map(([name, table]) => [name, table.tableName]),
@@ -444,6 +506,7 @@ export class ShopStack extends Stack {
         tables: tableNames,
         topicArn: this.topic.topicArn,
         identity: this.identity.tokenIssuer,
+        websocketManagementUrl: this.webSocketStage.callbackUrl,
         failureQueueUrls: {
           analyticsDeadLetter: this.failureQueues.analyticsDeadLetter.queueUrl,
           streamFailures: this.failureQueues.streamFailures.queueUrl,
@@ -495,6 +558,8 @@ export class ShopStack extends Stack {
         }),
       );
     }
+    // Posting to and closing the stage's connections (execute-api:ManageConnections).
+    if (access.manageConnections) this.webSocketStage.grantManagementApiAccess(fn);
   }
 
   private createHttpApi(fn: IFunction, props: ShopStackProps): HttpApi {

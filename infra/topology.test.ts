@@ -15,10 +15,12 @@ import {
   type ResourceNames,
   resourceEnvironment,
   tables,
+  websocketFunction,
 } from "./topology";
 
 const FUNCTIONS: [string, FunctionSpec][] = [
   ["api", apiFunction],
+  ["websocket", websocketFunction],
   ["catalogLoader", catalogLoaderFunction],
   ...Object.entries(consumers),
 ];
@@ -33,6 +35,7 @@ const NAMES: ResourceNames = {
     analyticsDeadLetter: "https://sqs.us-east-1.amazonaws.com/000000000000/analytics-dlq",
     streamFailures: "https://sqs.us-east-1.amazonaws.com/000000000000/stream-failures",
   },
+  websocketManagementUrl: "https://websocket.example.com/live",
   identity: {
     issuer: "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool",
     audience: "app-client",

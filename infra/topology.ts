@@ -3,6 +3,7 @@ import {
   consumerIdempotencyTable,
   eventLogTable,
   idempotencyTable,
+  liveSubscriptionsTable,
   mailOutboxTable,
   orderHistoryTable,
   ordersTable,
@@ -100,6 +101,12 @@ export const tables = {
     envVar: RESOURCE_ENV.eventLogTable,
     retainOnDelete: false,
   },
+  liveSubscriptions: {
+    ...liveSubscriptionsTable,
+    logicalName: "live-subscriptions",
+    envVar: RESOURCE_ENV.liveSubscriptionsTable,
+    retainOnDelete: false,
+  },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof tables;
 
@@ -124,6 +131,11 @@ export const queues = {
     visibilityTimeoutSeconds: 90,
     deadLetter: { logicalName: "email-dlq", maxReceiveCount: 3 },
   },
+  liveUpdates: {
+    logicalName: "live-updates",
+    visibilityTimeoutSeconds: 60,
+    deadLetter: { logicalName: "live-updates-dlq", maxReceiveCount: 3 },
+  },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof queues;
 
@@ -142,7 +154,7 @@ export type FailureQueueName = keyof typeof failureQueues;
 
 /** Each consumer queue's subscription, filtered to the events its consumer declares. */
 export const queueSubscriptions: readonly QueueSubscriptionSpec[] = (
-  ["fraud", "inventory", "email"] as const
+  ["fraud", "inventory", "email", "liveUpdates"] as const
 ).map((queue) => ({
   protocol: "sqs",
   queue,
@@ -195,7 +207,8 @@ export type DynamoAction =
   | "Scan"
   | "PutItem"
   | "UpdateItem"
-  | "DeleteItem";
+  | "DeleteItem"
+  | "BatchWriteItem";
 
 /** What a function's code touches: the stack grants exactly this and nothing more. */
 export interface AccessSpec {
@@ -208,6 +221,8 @@ export interface AccessSpec {
   readonly sendEmail?: true;
   /** Verifies callers' tokens against the identity provider's published keys. */
   readonly verifiesTokens?: true;
+  /** Replies to and closes WebSocket connections through the WebSocket API's management endpoint. */
+  readonly manageConnections?: true;
   /** Sends to these failure queues (the stream processor sets records aside there). */
   readonly sendsTo?: readonly FailureQueueName[];
 }
@@ -281,6 +296,26 @@ export const catalogLoaderFunction = {
       productHistory: ["PutItem", "UpdateItem"],
     },
     publish: true,
+  },
+} as const satisfies FunctionSpec;
+
+/**
+ * The GraphQL over WebSocket endpoint's function, behind the WebSocket API's `$connect`,
+ * `$default` and `$disconnect` routes: it keeps each connection and its subscriptions in
+ * the live-subscriptions table and answers through the API's management endpoint. Each
+ * message is a short invocation (a token check, a document validated, an item written).
+ */
+export const websocketFunction = {
+  entry: "api/websocket.ts",
+  memoryMb: 512,
+  timeoutSeconds: 10,
+  access: {
+    tables: {
+      orders: ["GetItem"],
+      liveSubscriptions: ["GetItem", "PutItem", "DeleteItem", "Query", "BatchWriteItem"],
+    },
+    verifiesTokens: true,
+    manageConnections: true,
   },
 } as const satisfies FunctionSpec;
 
@@ -368,6 +403,31 @@ export const consumers = {
       sendEmail: true,
     },
   },
+  liveUpdates: {
+    entry: "consumers/live-updates.ts",
+    // Each change is pushed at once; a batch's orders are pushed side by side. Four
+    // invocations of ten keep up with hundreds of status changes a second, each a read of the
+    // order and one post per watching connection.
+    source: {
+      kind: "sqs",
+      queue: "liveUpdates",
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      maxConcurrency: 4,
+    },
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    access: {
+      tables: {
+        orders: ["GetItem"],
+        orderHistory: ["Query"],
+        liveSubscriptions: ["Query", "DeleteItem", "BatchWriteItem"],
+        consumerIdempotency: IDEMPOTENCY_RECORDS,
+        eventLog: EVENT_LOG_WRITES,
+      },
+      manageConnections: true,
+    },
+  },
   analytics: {
     entry: "consumers/analytics.ts",
     source: {
@@ -443,6 +503,8 @@ export function filterPolicyFor(eventTypes: readonly EventType[]): Record<string
 export interface ResourceNames {
   readonly tables: Readonly<Record<TableName, string>>;
   readonly topicArn: string;
+  /** The WebSocket API's management endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage}). */
+  readonly websocketManagementUrl?: string;
   /**
    * The identity provider: a Cognito user pool and its app client in the cloud, the local
    * issuer locally. Without it a function that verifies tokens is told nothing, and fails
@@ -474,6 +536,9 @@ export function resourceEnvironment(
   for (const queue of access.sendsTo ?? []) {
     const spec = failureQueues[queue];
     if ("envVar" in spec) env[spec.envVar] = names.failureQueueUrls[queue];
+  }
+  if (access.manageConnections && names.websocketManagementUrl) {
+    env[RESOURCE_ENV.websocketManagementUrl] = names.websocketManagementUrl;
   }
   if (access.verifiesTokens && names.identity) {
     env[RESOURCE_ENV.authIssuer] = names.identity.issuer;

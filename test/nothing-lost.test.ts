@@ -28,6 +28,7 @@ const EVENT_CONSUMERS = [
   "inventory",
   "email",
   "analytics",
+  "liveUpdates",
 ] as const satisfies readonly ConsumerName[];
 
 function eventTypesOf(name: (typeof EVENT_CONSUMERS)[number]): readonly EventType[] {

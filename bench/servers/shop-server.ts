@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import { buildHandler as buildApiHandler } from "../../api/handler";
 import type { Logger } from "../../core/shared/ports";
 import type { Provisioned } from "../../local/emulators/provision";
+import { NO_WEBSOCKET_API } from "../../local/emulators/stack";
 import { startEventSources } from "../../local/lambda/event-sources";
 import { createHttpBridge } from "../../local/lambda/http-bridge";
 import { answerCpu } from "./cpu";
@@ -23,7 +24,11 @@ const sources =
     ? undefined
     : await startEventSources({
         provisioned: handoff.provisioned,
-        endpoints: { dynamodb: handoff.dynamodb, snsSqs: handoff.snsSqs },
+        endpoints: {
+          dynamodb: handoff.dynamodb,
+          snsSqs: handoff.snsSqs,
+          websocketManagement: NO_WEBSOCKET_API,
+        },
         retryDelaySeconds: 2,
         logger: quiet,
       });

@@ -18,7 +18,16 @@ export interface EmulatorEndpoints {
   readonly snsSqs: string;
   /** Where the local issuer's JWKS is served (on the API's port under `npm start`). */
   readonly jwks?: string;
+  /** Where the WebSocket API's management API is served (on the API's port under `npm start`). */
+  readonly websocketManagement?: string;
 }
+
+/**
+ * The WebSocket management endpoint for runtimes that serve no WebSocket API (tests and
+ * benchmarks that run the consumers without `npm start`): nobody can subscribe there, so the
+ * live-updates notifier finds no subscription and never calls it; a call would be refused.
+ */
+export const NO_WEBSOCKET_API = "http://127.0.0.1:9";
 
 export interface Emulators extends EmulatorEndpoints {
   /** DynamoDB Local's Java process. */
@@ -130,6 +139,9 @@ export function functionEnvironment(
       streamFailures: provisioned.failureQueues.streamFailures.url,
     },
     ...(endpoints.jwks ? { identity: localIdentity(endpoints.jwks) } : {}),
+    ...(endpoints.websocketManagement
+      ? { websocketManagementUrl: endpoints.websocketManagement }
+      : {}),
   });
   return { ...localSettings(endpoints), ...env };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import type { LambdaHandler } from "../../adapters/handler-builder";
 import { corsHeaders } from "../../api/cors";
@@ -7,8 +8,16 @@ import { type MatchedRoute, routeMatcher } from "../../api/route-table";
 import { answerJwks, type LocalIssuer } from "../emulators/local-issuer";
 import type { LocalLogger as Logger } from "../process/console-logger";
 import { createLambdaContext } from "./lambda-context";
+import {
+  createWebSocketBridge,
+  type WebSocketBridge,
+  type WebSocketHandler,
+} from "./websocket-bridge";
 
 type HttpHandler = LambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>;
+
+/** Each server's WebSocket API stand-in, which a graceful close stops first. */
+const webSocketBridges = new WeakMap<Server, WebSocketBridge>();
 
 /** API Gateway's payload limit; the function itself takes far less (1 MB). */
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -34,12 +43,17 @@ export interface GatewaySettings {
  * route list and CORS declaration the stack builds the HTTP API from: CORS preflight, and
  * `404 {"message":"Not Found"}` for any request no route takes (a known path with another
  * verb included: HTTP APIs have no 405). With an `issuer`, it also publishes that
- * issuer's keys (Cognito's job in the cloud).
+ * issuer's keys (Cognito's job in the cloud). With a `websocket` handler, the same server
+ * stands in for the WebSocket API on `/graphql` and its Management API (see
+ * websocket-bridge.ts); `closeGracefully` then closes those connections first.
  */
 export function createHttpBridge(
   handler: HttpHandler,
   logger: Logger,
-  options: { issuer?: LocalIssuer } & GatewaySettings = {},
+  options: {
+    issuer?: LocalIssuer;
+    websocket?: { handler: WebSocketHandler };
+  } & GatewaySettings = {},
 ): Server {
   const match = routeMatcher({ playground: options.playground ?? true });
   const allowedOrigins = options.allowedOrigins ?? ["*"];
@@ -61,7 +75,10 @@ export function createHttpBridge(
     }
     await handle(handler, route, request, response);
   };
-  return createServer((request, response) => {
+  const live = options.websocket && createWebSocketBridge(options.websocket.handler, logger);
+  const server = createServer((request, response) => {
+    // Another API in the cloud: the HTTP API's routing never sees these paths.
+    if (live?.answer(request, response)) return;
     if (options.issuer && answerJwks(options.issuer, request, response)) return;
     serve(request, response).catch((error: unknown) => {
       logger.error("local HTTP bridge failed", { error: String(error) });
@@ -71,6 +88,11 @@ export function createHttpBridge(
       response.end(JSON.stringify({ error: "Internal server error" }));
     });
   });
+  if (live) {
+    server.on("upgrade", live.upgrade);
+    webSocketBridges.set(server, live);
+  }
+  return server;
 }
 
 /** A CORS preflight, as API Gateway tells one from any other OPTIONS request. */
@@ -197,6 +219,11 @@ function decodedParameters(params: Readonly<Record<string, string>>): Record<str
  * in-flight requests allowed to finish, for at most `boundMs`; then whatever is left is cut.
  */
 export async function closeGracefully(server: Server, boundMs = 10_000): Promise<void> {
+  // WebSocket connections first, while the server still takes the Management API calls
+  // their $disconnect may make; and the server's close would wait for upgraded sockets,
+  // which it cannot cut itself.
+  const live = webSocketBridges.get(server);
+  if (live) await Promise.race([live.stop(), sleep(boundMs)]);
   const closed = new Promise<void>((done) => server.close(() => done()));
   server.closeIdleConnections();
   const sweep = setInterval(() => server.closeIdleConnections(), 50);

@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
-import { apiFunction } from "../../infra/topology";
+import { apiFunction, websocketFunction } from "../../infra/topology";
 import { localIssuer } from "../emulators/local-issuer";
 import type { Provisioned } from "../emulators/provision";
 import { type EmulatorEndpoints, functionEnvironment } from "../emulators/stack";
@@ -11,6 +11,7 @@ import { fileCheckpoints } from "./checkpoint-file";
 import { startEventSources } from "./event-sources";
 import { buildFunction } from "./functions";
 import { closeGracefully, createHttpBridge } from "./http-bridge";
+import type { WebSocketHandler } from "./websocket-bridge";
 
 /** The longest a clean stop waits for in-flight requests, and then for consumer batches. */
 const DRAIN_BOUND_MS = 10_000;
@@ -44,11 +45,18 @@ export async function serveShop(options: ServeOptions): Promise<{ stop(): Promis
     apiFunction,
     apiEnvironment,
   );
+  // Live order updates: the API's port also takes `/graphql` upgrades for the WebSocket
+  // API's function, and serves the Management API it replies through.
+  const websocket: WebSocketHandler = await buildFunction(websocketFunction, {
+    ...process.env,
+    ...functionEnvironment(websocketFunction, options.endpoints, options.provisioned),
+  });
   // The local issuer's keys, published where the api's AUTH_JWKS_URL says.
   const issuer = await localIssuer({ dataDir: options.dataDir });
   // The HTTP API the stack would build for the api's own settings: its routes and CORS.
   const http: Server = createHttpBridge(api, consoleLogger("shop-http"), {
     issuer,
+    websocket: { handler: websocket },
     playground: apiEnvironment.PLAYGROUND !== "off",
     allowedOrigins: (apiEnvironment.ALLOWED_ORIGINS || "*")
       .split(",")

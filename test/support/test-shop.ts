@@ -27,6 +27,7 @@ import {
   createLocalClients,
   type EmulatorEndpoints,
   functionEnvironment,
+  NO_WEBSOCKET_API,
   provisionShop,
 } from "../../local/emulators/stack";
 
@@ -108,7 +109,8 @@ export interface Probe {
 export async function createTestShop(
   options: { catalog?: "sample" | "empty" } = {},
 ): Promise<TestShop> {
-  const endpoints = inject("emulators");
+  // No WebSocket API beside a test shop unless a test serves one (test/live-updates.test.ts).
+  const endpoints = { ...inject("emulators"), websocketManagement: NO_WEBSOCKET_API };
   const prefix = `t-${randomUUID().slice(0, 8)}-`;
   const shop = await provisionShop(endpoints, { prefix, seed: options.catalog === "sample" });
   const local = createLocalClients(endpoints);
