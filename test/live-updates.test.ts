@@ -221,6 +221,27 @@ describe("live order updates over WebSocket", () => {
     expect(JSON.stringify(ended?.error)).toContain(`order ${theirs.orderId} does not exist`);
   });
 
+  it("answers a malformed or wrong subscription with an error, and keeps the connection", async () => {
+    const client = await connect(await shop.token({ customer: "live-5" }));
+    const refusal = async (query: string, variables: Record<string, unknown> = {}) => {
+      const sub = follow(client, query, variables);
+      const ended = await eventually(async () => sub.ended(), Boolean, { what: "the refusal" });
+      return JSON.stringify(ended?.error);
+    };
+    expect(await refusal("subscription {")).toContain("Syntax Error");
+    expect(await refusal("{ ping }")).toContain("only subscriptions are served over WebSocket");
+    expect(await refusal("subscription($id: ID!) { orderUpdated(orderId: $id) { id } }")).toContain(
+      'Variable \\"$id\\" of required type \\"ID!\\" was not provided',
+    );
+    expect(await refusal("subscription { nothing }")).toContain("Cannot query field");
+    // The same connection still serves a good subscription.
+    const order = await place("live-5");
+    follow(client, "subscription($id: ID!) { orderUpdated(orderId: $id) { id } }", {
+      id: order.orderId,
+    });
+    await subscribed(orderTopic(order.orderId));
+  });
+
   it("closes a connection whose token is not valid with 4403, and one that subscribes first with 4401", async () => {
     const closed = (token: string | undefined, subscribeFirst: boolean) =>
       new Promise<number>((resolve) => {

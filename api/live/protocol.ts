@@ -247,8 +247,6 @@ export class LiveProtocol {
         ],
       };
     }
-    const tooCostly = costProblem(schema, document, operationName, variables);
-    if (tooCostly) return { errors: [new GraphQLError(tooCostly)] };
     const node = operation.selectionSet.selections[0] as FieldNode | undefined;
     const subscriptionType = schema.getSubscriptionType();
     const fieldDef = node && subscriptionType?.getFields()[node.name.value];
@@ -259,6 +257,9 @@ export class LiveProtocol {
       maxErrors: 5,
     });
     if (coerced.errors) return { errors: coerced.errors };
+    // Priced with variables that fit the operation (pricing others would throw).
+    const tooCostly = costProblem(schema, document, operationName, coerced.coerced);
+    if (tooCostly) return { errors: [new GraphQLError(tooCostly)] };
     try {
       return { field: node.name.value, args: getArgumentValues(fieldDef, node, coerced.coerced) };
     } catch (error) {
