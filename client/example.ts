@@ -1,15 +1,20 @@
 /**
- * Places an order against the shop and follows it until it settles, printing each status.
+ * Places an order against the shop and follows it by subscription until it settles, printing
+ * each status as it changes.
  *
  *   npm start            # in one terminal
  *   npm run example      # in another
  *
  * It calls SHOP_GRAPHQL_URL, or else the API `npm start` serves on PORT (4000), as a
- * customer with a token from the local issuer (or SHOP_TOKEN).
+ * customer with a token from the local issuer (or SHOP_TOKEN); it follows the order over
+ * WebSocket at the same address.
  */
 import { randomUUID } from "node:crypto";
 import {
   OrderStatusDocument,
+  type OrderStatusQuery,
+  OrderUpdatesDocument,
+  type OrderUpdatesSubscription,
   PlaceOrderDocument,
   ProductsDocument,
 } from "../generated/client/graphql";
@@ -52,7 +57,10 @@ export async function runExample(options: ExampleOptions): Promise<string> {
   return followOrder(client, createOrder.id, createOrder.status, log, options.timeoutMs);
 }
 
-/** Asks for the order every 250 ms until it leaves PENDING, printing each new status. */
+/**
+ * Follows the order by subscription until it leaves PENDING (or `timeoutMs` passes),
+ * printing each new status as the shop pushes it.
+ */
 export async function followOrder(
   client: ShopClient,
   orderId: string,
@@ -61,19 +69,33 @@ export async function followOrder(
   timeoutMs = 30_000,
 ): Promise<string> {
   let status = initialStatus;
-  const deadline = Date.now() + timeoutMs;
-  while (status === "PENDING" && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  const report = (order: OrderStatusQuery["order"] | OrderUpdatesSubscription["orderUpdated"]) => {
+    if (!order || order.status === status) return;
+    status = order.status;
+    log(
+      `Order ${order.id} is now ${status}${order.statusReason ? ` (${order.statusReason})` : ""}`,
+    );
+    if (order.fraudAssessment) {
+      log(`  fraud score ${order.fraudAssessment.score}: ${order.fraudAssessment.decision}`);
+    }
+  };
+
+  const updates = client.subscribe(OrderUpdatesDocument, { id: orderId });
+  const timer = setTimeout(() => void updates.close(), timeoutMs);
+  try {
+    await updates.ready;
+    // A change made before the subscription was in place is not pushed: one look covers it.
     const { order } = await client.execute(OrderStatusDocument, { id: orderId });
-    if (order && order.status !== status) {
-      status = order.status;
-      log(
-        `Order ${order.id} is now ${status}${order.statusReason ? ` (${order.statusReason})` : ""}`,
-      );
-      if (order.fraudAssessment) {
-        log(`  fraud score ${order.fraudAssessment.score}: ${order.fraudAssessment.decision}`);
+    report(order);
+    if (status === "PENDING") {
+      for await (const { orderUpdated } of updates) {
+        report(orderUpdated);
+        if (status !== "PENDING") break;
       }
     }
+  } finally {
+    clearTimeout(timer);
+    await updates.close();
   }
   if (status === "PENDING") log("Still PENDING: are the consumers running (npm start)?");
   return status;

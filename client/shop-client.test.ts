@@ -1,21 +1,33 @@
 import { execFile } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  CancelOrderDocument,
   CustomerOrdersDocument,
+  OrderUpdatesDocument,
   PlaceOrderDocument,
   ProductDocument,
   ShipOrderDocument,
   TypedDocumentString,
 } from "../generated/client/graphql";
-import { createHttpBridge } from "../local/lambda/http-bridge";
+import { websocketFunction } from "../infra/topology";
+import { buildFunction } from "../local/lambda/functions";
+import { closeGracefully, createHttpBridge } from "../local/lambda/http-bridge";
 import type { Poller } from "../local/lambda/sqs-poller";
+import { freePort } from "../local/process/tcp-ports";
 import { runConsumers } from "../test/support/consumer-harness";
 import { createTestShop, eventually, type TestShop } from "../test/support/test-shop";
 import { runExample } from "./example";
 import { runRestockExample } from "./restock-example";
-import { GraphQLRequestError, ShopClient } from "./shop-client";
+import {
+  GraphQLRequestError,
+  LiveConnectionClosedError,
+  ShopClient,
+  ShopUnreachableError,
+  SubscriptionError,
+} from "./shop-client";
 
 let shop: TestShop;
 let server: Server;
@@ -27,19 +39,28 @@ let url: string;
 
 beforeAll(async () => {
   shop = await createTestShop({ catalog: "sample" });
-  server = createHttpBridge(shop.api(), shop.logger);
-  await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  // The API's port serves subscriptions too, as `npm start` does: the WebSocket function
+  // behind the bridge, and the live-updates notifier pushing each change through it.
+  const port = await freePort();
+  const management = `http://127.0.0.1:${port}`;
+  const websocket = await buildFunction<APIGatewayProxyWebsocketEventV2, APIGatewayProxyResultV2>(
+    websocketFunction,
+    shop.envFor(websocketFunction, { WEBSOCKET_MANAGEMENT_URL: management }),
+    { logger: shop.logger },
+  );
+  server = createHttpBridge(shop.api(), shop.logger, { websocket: { handler: websocket } });
+  await new Promise<void>((ready) => server.listen(port, "127.0.0.1", ready));
+  url = `http://127.0.0.1:${port}/graphql`;
   client = new ShopClient(url, await shop.authorization({ customer: "typed" }));
   admin = new ShopClient(url, await shop.authorization({ admin: "typed-admin" }));
-  consumers = await runConsumers(shop, ["fraud"], {
-    env: { PAYMENT_LATENCY_MS: "0" },
+  consumers = await runConsumers(shop, ["fraud", "liveUpdates"], {
+    env: { PAYMENT_LATENCY_MS: "0", WEBSOCKET_MANAGEMENT_URL: management },
   });
-});
+}, 60_000);
 afterAll(async () => {
-  await consumers.stop();
-  await new Promise((done) => server.close(done));
-  shop.destroy();
+  await consumers?.stop();
+  if (server) await closeGracefully(server);
+  shop?.destroy();
 });
 
 describe("the typed client", () => {
@@ -98,6 +119,61 @@ describe("the typed client", () => {
     await expect(client.execute(broken)).rejects.toThrow(/Cannot query field "noSuchField"/);
   });
 });
+
+describe("the typed client's subscriptions", () => {
+  it("pushes each change of an order, typed, until it is closed", async () => {
+    const { createOrder } = await admin.execute(PlaceOrderDocument, {
+      input: { customerId: "typed", items: [{ productId: "prod-0024", quantity: 1 }] },
+    });
+    if (createOrder.__typename !== "Order") throw new Error(createOrder.message);
+    const orderId = createOrder.id;
+    const updates = client.subscribe(OrderUpdatesDocument, { id: orderId });
+    await updates.ready;
+    await admin.execute(CancelOrderDocument, { orderId, reason: "typed test" });
+    const seen: string[] = [];
+    for await (const { orderUpdated } of updates) {
+      expect(orderUpdated.id).toBe(orderId);
+      seen.push(orderUpdated.status);
+      if (orderUpdated.status === "CANCELLED") await updates.close();
+    }
+    // The fraud consumer may confirm it first; the cancellation is pushed either way.
+    expect(seen.at(-1)).toBe("CANCELLED");
+  }, 20_000);
+
+  it("throws a SubscriptionError when the shop refuses the subscription", async () => {
+    const { createOrder } = await admin.execute(PlaceOrderDocument, {
+      input: { customerId: "someone-else", items: [{ productId: "prod-0024", quantity: 1 }] },
+    });
+    if (createOrder.__typename !== "Order") throw new Error(createOrder.message);
+    const updates = client.subscribe(OrderUpdatesDocument, { id: createOrder.id });
+    await expect(updates.ready).rejects.toThrow(SubscriptionError);
+    await expect(drain(updates)).rejects.toThrow(`order ${createOrder.id} does not exist`);
+  });
+
+  it("throws a LiveConnectionClosedError (4403) for a token the shop does not accept", async () => {
+    const stranger = new ShopClient(url, { authorization: "Bearer not-a-token" });
+    const updates = stranger.subscribe(OrderUpdatesDocument, { id: "any" });
+    const error = await drain(updates).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LiveConnectionClosedError);
+    expect(error).toMatchObject({ code: 4403 });
+  });
+
+  it("throws a ShopUnreachableError when nothing listens at the url", async () => {
+    const nowhere = `http://127.0.0.1:${await closedPort()}/graphql`;
+    const updates = new ShopClient(nowhere).subscribe(OrderUpdatesDocument, { id: "any" });
+    await expect(drain(updates)).rejects.toThrow(ShopUnreachableError);
+    await expect(drain(updates)).rejects.toThrow(
+      `no shop answers at ${nowhere.replace("http", "ws")}`,
+    );
+  });
+});
+
+/** Every result of a subscription, until it ends. */
+async function drain<T>(updates: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const update of updates) all.push(update);
+  return all;
+}
 
 describe("npm run example", () => {
   it("places an order and follows it until it settles, printing each status", async () => {

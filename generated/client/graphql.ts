@@ -254,6 +254,13 @@ export type CustomerOrdersQueryVariables = Exact<{
 
 export type CustomerOrdersQuery = { customerOrders: { edges: Array<{ node: { id: string, status: OrderStatus, createdAt: string, itemCount: number, total: { formatted: string } } }>, pageInfo: { hasPreviousPage: boolean, hasNextPage: boolean, startCursor: string | null, endCursor: string | null } } };
 
+export type OrderUpdatesSubscriptionVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type OrderUpdatesSubscription = { orderUpdated: { id: string, status: OrderStatus, statusReason: string | null, updatedAt: string, fraudAssessment: { score: number, decision: FraudDecision } | null } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -628,3 +635,17 @@ export const CustomerOrdersDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CustomerOrdersQuery, CustomerOrdersQueryVariables>;
+export const OrderUpdatesDocument = new TypedDocumentString(`
+    subscription OrderUpdates($id: ID!) {
+  orderUpdated(orderId: $id) {
+    id
+    status
+    statusReason
+    updatedAt
+    fraudAssessment {
+      score
+      decision
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<OrderUpdatesSubscription, OrderUpdatesSubscriptionVariables>;
