@@ -5,6 +5,7 @@ import {
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { CloseReason, ConnectionGateway } from "../core/live/ports";
+import { createManagementApiClient, type SdkSettings } from "./aws-clients";
 
 /**
  * API Gateway answers 410 for a connection that no longer exists, naming `GoneException`;
@@ -63,4 +64,20 @@ export class ApiGatewayConnectionGateway implements ConnectionGateway {
       if (!isGone(error)) throw error;
     }
   }
+}
+
+/**
+ * The gateway to a WebSocket API's connections at `managementUrl`, signing in `region`. The
+ * local stand-in (an http:// endpoint) closes a connection with the protocol's code; API
+ * Gateway cannot.
+ */
+export function connectionGatewayAt(
+  managementUrl: string,
+  region: string,
+  sdk: SdkSettings,
+): ApiGatewayConnectionGateway {
+  return new ApiGatewayConnectionGateway(
+    createManagementApiClient({ region, endpoint: managementUrl }, sdk),
+    { closeCodes: managementUrl.startsWith("http://") },
+  );
 }

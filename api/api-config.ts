@@ -5,7 +5,23 @@ import {
   type DynamoClients,
   sdkSettings,
 } from "../adapters/aws-clients";
-import { type Environment, readConfig, serviceLocation, shopEnvironment } from "../adapters/config";
+import {
+  type ConfigVariables,
+  type Environment,
+  readConfig,
+  serviceLocation,
+  shopEnvironment,
+} from "../adapters/config";
+
+/** Whose tokens a function accepts: the issuer, the client they are for, the issuer's keys. */
+export function identitySettings(vars: ConfigVariables) {
+  return {
+    issuer: vars.resource("authIssuer"),
+    audience: vars.resource("authAudience"),
+    jwksUrl: vars.resource("authJwksUrl"),
+    adminGroup: vars.text("AUTH_ADMIN_GROUP", "admin"),
+  };
+}
 
 /** What the api function reads from its environment, and nothing else. */
 export function loadApiConfig(env: Environment) {
@@ -29,12 +45,7 @@ export function loadApiConfig(env: Environment) {
         .split(",")
         .map((origin) => origin.trim())
         .filter(Boolean),
-      identity: {
-        issuer: vars.resource("authIssuer"),
-        audience: vars.resource("authAudience"),
-        jwksUrl: vars.resource("authJwksUrl"),
-        adminGroup: vars.text("AUTH_ADMIN_GROUP", "admin"),
-      },
+      identity: identitySettings(vars),
       dynamodb: serviceLocation(vars, "DYNAMODB"),
       sns: serviceLocation(vars, "SNS"),
       sdk: sdkSettings(vars),

@@ -1,10 +1,6 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2, Context } from "aws-lambda";
-import { ApiGatewayConnectionGateway } from "../adapters/apigateway-connection-gateway";
-import {
-  createDynamoClients,
-  createManagementApiClient,
-  sdkSettings,
-} from "../adapters/aws-clients";
+import { connectionGatewayAt } from "../adapters/apigateway-connection-gateway";
+import { createDynamoClients, sdkSettings } from "../adapters/aws-clients";
 import { type Environment, readConfig, serviceLocation } from "../adapters/config";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { DynamoSubscriptionStore } from "../adapters/dynamo-subscription-store";
@@ -12,18 +8,14 @@ import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder"
 import { JwtAuthenticator } from "../adapters/jwt-authenticator";
 import { createLogger } from "../adapters/powertools-logger";
 import { systemClock } from "../adapters/system-clock";
+import { identitySettings } from "./api-config";
 import { LiveProtocol } from "./live/protocol";
 import { shopSchema } from "./schema";
 
 /** What the WebSocket function reads from its environment, and nothing else. */
 export function loadWebSocketConfig(env: Environment) {
   return readConfig(env, (vars) => ({
-    identity: {
-      issuer: vars.resource("authIssuer"),
-      audience: vars.resource("authAudience"),
-      jwksUrl: vars.resource("authJwksUrl"),
-      adminGroup: vars.text("AUTH_ADMIN_GROUP", "admin"),
-    },
+    identity: identitySettings(vars),
     dynamodb: serviceLocation(vars, "DYNAMODB"),
     sdk: sdkSettings(vars),
     ordersTable: vars.resource("ordersTable"),
@@ -51,14 +43,7 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   const protocol = new LiveProtocol({
     schema: shopSchema(),
     store: new DynamoSubscriptionStore(document, config.subscriptionsTable),
-    gateway: new ApiGatewayConnectionGateway(
-      createManagementApiClient(
-        { region: config.dynamodb.region, endpoint: config.managementUrl },
-        config.sdk,
-      ),
-      // The local stand-in closes a connection with the protocol's code; API Gateway cannot.
-      { closeCodes: config.managementUrl.startsWith("http://") },
-    ),
+    gateway: connectionGatewayAt(config.managementUrl, config.dynamodb.region, config.sdk),
     viewerFor: (authorization) => jwt.viewerFor(authorization),
     ownerOf: async (orderId) => (await orders.getOrder(orderId))?.customerId,
     clock: systemClock,

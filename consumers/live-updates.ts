@@ -1,6 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { ApiGatewayConnectionGateway } from "../adapters/apigateway-connection-gateway";
-import { createManagementApiClient } from "../adapters/aws-clients";
+import { connectionGatewayAt } from "../adapters/apigateway-connection-gateway";
 import { type Environment, readConfig, shopEnvironment } from "../adapters/config";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
@@ -33,14 +32,7 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   const delivery = new LiveDelivery({
     schema: shopSchema(),
     store: new DynamoSubscriptionStore(document, config.subscriptionsTable),
-    gateway: new ApiGatewayConnectionGateway(
-      createManagementApiClient(
-        { region: config.dynamodb.region, endpoint: config.managementUrl },
-        config.sdk,
-      ),
-      // The local stand-in closes a connection with the protocol's code; API Gateway cannot.
-      { closeCodes: config.managementUrl.startsWith("http://") },
-    ),
+    gateway: connectionGatewayAt(config.managementUrl, config.dynamodb.region, config.sdk),
     history: new DynamoHistoryRepository(document, config.historyTable),
     environment: config.environment,
     logger: runtime.logger,
