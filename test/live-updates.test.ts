@@ -269,6 +269,14 @@ describe("live order updates over WebSocket", () => {
     expect(await closed("not-a-token", false)).toBe(4403);
     expect(await closed(undefined, false)).toBe(4403);
     expect(await closed(undefined, true)).toBe(4401);
+    // A message that is not the protocol's, with a long type: 4400, its reason cut to fit.
+    const invalid = await new Promise<{ code: number; reason: string }>((resolve) => {
+      const socket = new WebSocket(url, "graphql-transport-ws");
+      socket.on("open", () => socket.send(JSON.stringify({ type: "x".repeat(300) })));
+      socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
+    expect(invalid.code).toBe(4400);
+    expect(Buffer.byteLength(invalid.reason)).toBeLessThanOrEqual(123);
   });
 
   it("forgets a connection the client closed, and drops one that is gone (410)", async () => {

@@ -279,7 +279,13 @@ export class LiveProtocol {
   private async close(connectionId: string, code: number, reason: string): Promise<void> {
     // API Gateway closes a connection without the protocol's close code (its management API
     // has no way to carry one); the local stand-in closes it with the code.
-    await this.deps.gateway.close(connectionId, { code, reason });
+    // A WebSocket close frame carries at most 123 bytes of reason.
+    await this.deps.gateway.close(connectionId, { code, reason: truncate(reason, 120) });
     await this.deps.store.deleteConnection(connectionId);
   }
+}
+
+function truncate(text: string, maxBytes: number): string {
+  const bytes = Buffer.from(text);
+  return bytes.length <= maxBytes ? text : `${bytes.subarray(0, maxBytes - 3).toString()}...`;
 }
