@@ -52,6 +52,17 @@ describe("the benchmark commands", () => {
     expect(capacity.writesPerSecond).toBeGreaterThan(0);
   }, 300_000);
 
+  it("npm run bench:live follows orders by subscription and by polling, side by side", async () => {
+    const { stdout } = await run("npm", ["run", "-s", "bench:live", "--", "3"], {
+      timeout: 120_000,
+    });
+    const figures = JSON.parse(stdout.split("LIVE_JSON ")[1] ?? "{}");
+    expect(figures.live).toHaveLength(3);
+    expect(figures.polled).toHaveLength(3);
+    // Each order was seen after its CONFIRMED write, both ways.
+    expect(Math.min(...figures.live, ...figures.polled)).toBeGreaterThanOrEqual(0);
+  }, 150_000);
+
   it("npm run bench:pipeline refuses an unknown mode", async () => {
     await expect(
       run("npm", ["run", "-s", "bench:pipeline", "--", "fastest"]),
