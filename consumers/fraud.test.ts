@@ -93,11 +93,6 @@ describe("the fraud consumer's round trips", () => {
       expect(response.batchItemFailures).toEqual([]);
       expect((await orders.getOrder(asAdmin, order.orderId))?.status).toBe("CONFIRMED");
       const steps = sequentialSteps(dynamodb.take());
-      console.log(
-        JSON.stringify(
-          steps.map((s) => s.map((c) => [c.action, Math.round(c.start), Math.round(c.end)])),
-        ),
-      );
       // The claim; the order and the customer's past side by side; the decision with its
       // assessment (and the event it owes) in one write; then, once that event is published,
       // the claim completed beside the event log's notes and the event's clearing.
