@@ -66,12 +66,32 @@ export async function stackPorts(): Promise<{
   DYNAMODB_PORT: string;
   SNS_SQS_PORT: string;
 }> {
-  return {
-    PORT: String(await freePort()),
-    DYNAMODB_PORT: String(await freePort()),
-    SNS_SQS_PORT: String(await freePort()),
-  };
+  const [api, dynamodb, snsSqs] = [
+    await listenablePort(),
+    await listenablePort(),
+    await listenablePort(),
+  ];
+  return { PORT: String(api), DYNAMODB_PORT: String(dynamodb), SNS_SQS_PORT: String(snsSqs) };
 }
+
+/**
+ * A free port below Linux's ephemeral range (32768-60999). A port the OS hands out for
+ * `listen(0)` is in that range, where every outgoing connection of the test run (hundreds of
+ * WebSocket clients, the SDK's sockets) takes its own local port too: between picking it and
+ * `npm start` binding it, one of them may take it. Below the range only another listener can.
+ */
+async function listenablePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!taken.has(port) && (await portIsFree(port))) {
+      taken.add(port);
+      return port;
+    }
+  }
+  return freePort();
+}
+/** Ports this process has handed out already, so two stacks of one file never share one. */
+const taken = new Set<number>();
 
 /** The data of the stack `npm start` runs with DynamoDB Local on this port, to check invariants. */
 export function stackData(dynamodbPort: string): ShopData & { destroy(): void } {
