@@ -35,6 +35,11 @@ export function loadApiConfig(env: Environment) {
       /** A token the playground's headers tab starts with (the local runtime mints one). */
       playgroundToken: vars.text("PLAYGROUND_TOKEN", ""),
       /**
+       * The WebSocket API the playground runs subscriptions against (the stack sets its
+       * stage's wss:// URL); empty, /graphql on the playground's own host (the local stack).
+       */
+      playgroundLiveUrl: vars.url("PLAYGROUND_LIVE_URL") ?? "",
+      /**
        * The old REST clients sent no token. With this switch on (a migration window), the REST
        * order routes still take their unauthenticated requests, as the customer they name.
        */

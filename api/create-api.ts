@@ -118,7 +118,10 @@ export function createApiHandler({
   const playgroundPage = async (event: APIGatewayProxyEventV2) => {
     if (!config.playground) return undefined;
     playground ??= import("./playground").then((module) =>
-      module.createPlayground({ token: config.playgroundToken }),
+      module.createPlayground({
+        token: config.playgroundToken,
+        liveUrl: config.playgroundLiveUrl,
+      }),
     );
     return (await playground)(event);
   };

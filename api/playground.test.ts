@@ -93,6 +93,26 @@ describe("the playground", () => {
     expect(introspection.json).toEqual({ data: { __schema: { queryType: { name: "Query" } } } });
   });
 
+  it("runs subscriptions on its own host, or on the WebSocket API the deployment names, and may connect there", async () => {
+    const local = await invoke(shop.api(), httpEvent({ path: "/graphql/assets/playground.js" }));
+    expect(local.body).toContain("subscription OrderUpdates($id: ID!)");
+    expect(local.body).toContain('subscriptionUrl: "" || sameHost');
+    expect(local.headers["content-security-policy"]).toMatch(/connect-src 'self'$/);
+
+    const live = "wss://abc123.execute-api.eu-west-1.amazonaws.com/live";
+    const deployed = shop.api({
+      SHOP_ENVIRONMENT: "production",
+      PLAYGROUND: "on",
+      PLAYGROUND_LIVE_URL: live,
+    });
+    const script = await invoke(deployed, httpEvent({ path: "/graphql/assets/playground.js" }));
+    expect(script.body).toContain(`subscriptionUrl: ${JSON.stringify(live)} || sameHost`);
+    const page = await invoke(deployed, browserGet("/graphql"));
+    expect(page.headers["content-security-policy"]).toMatch(
+      /connect-src 'self' wss:\/\/abc123\.execute-api\.eu-west-1\.amazonaws\.com$/,
+    );
+  });
+
   it("links its assets by URLs that name their content, which browsers may keep for good", async () => {
     const api = shop.api();
     const urls = await assetUrls(api);

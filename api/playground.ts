@@ -10,6 +10,7 @@ import { parse, print } from "graphql";
 import {
   DailySalesDocument,
   OrderStatusDocument,
+  OrderUpdatesDocument,
   PlaceOrderDocument,
   ProductsDocument,
 } from "../generated/client/graphql";
@@ -62,6 +63,10 @@ const exampleTabs = (today: string) => [
     variables: JSON.stringify({ id: "paste an order id" }, null, 2),
   },
   {
+    query: `# Live: paste an order of the customer in Headers, run, and watch each change arrive.\n${pretty(OrderUpdatesDocument.toString())}`,
+    variables: JSON.stringify({ id: "paste an order id" }, null, 2),
+  },
+  {
     query: `# Admins only: paste a token from \`npm run -s token -- --admin\` into Headers.\n${pretty(DailySalesDocument.toString())}`,
     variables: JSON.stringify({ day: today }, null, 2),
   },
@@ -94,23 +99,24 @@ const page = (href: (name: AssetName) => string) => `<!doctype html>
 const startHeaders = (token: string) =>
   token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : "{}";
 
-const startScript = (today: string, token: string) => `(() => {
+/**
+ * The page's script. Queries and mutations go to POST /graphql; subscriptions to the
+ * WebSocket API over graphql-transport-ws (GraphiQL's own graphql-ws client), with the
+ * Headers tab as connection_init's payload, so its `Authorization` is the subscriber's
+ * token. The WebSocket is `liveUrl` when the deployment names one (API Gateway's WebSocket
+ * API has its own host), otherwise /graphql on the page's own host, as the local stack
+ * serves it.
+ */
+const startScript = (today: string, token: string, liveUrl: string) => `(() => {
   const tabs = ${JSON.stringify(exampleTabs(today))}.map((tab) => ({
     ...tab,
     headers: ${JSON.stringify(startHeaders(token))},
   }));
-  const fetcher = async (params, options) => {
-    const response = await fetch(${JSON.stringify("/graphql")}, {
-      method: "POST",
-      headers: {
-        ...(options && options.headers),
-        "content-type": "application/json",
-        accept: "application/json",
-      },
-      body: JSON.stringify(params),
-    });
-    return response.json();
-  };
+  const sameHost = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/graphql";
+  const fetcher = GraphiQL.createFetcher({
+    url: "/graphql",
+    subscriptionUrl: ${JSON.stringify(liveUrl)} || sameHost,
+  });
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {
       fetcher,
@@ -127,12 +133,14 @@ const startScript = (today: string, token: string) => `(() => {
 })();
 `;
 
-// Everything the page loads comes from this API; nothing from elsewhere.
-const SECURITY_HEADERS = {
-  "content-security-policy":
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'",
+/**
+ * Everything the page loads comes from this API; it connects to nothing else but the
+ * WebSocket API, when that has a host of its own.
+ */
+const securityHeaders = (liveUrl: string) => ({
+  "content-security-policy": `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'${liveUrl ? ` ${new URL(liveUrl).origin}` : ""}`,
   "x-content-type-options": "nosniff",
-};
+});
 
 function locateAssets(): (name: AssetName) => string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -183,7 +191,15 @@ interface LoadedAsset {
 }
 
 /** Serves the playground page and its assets; undefined for every other request. */
-export function createPlayground(options: { readonly token?: string } = {}) {
+export function createPlayground(
+  options: {
+    readonly token?: string;
+    /** The WebSocket API subscriptions go to; left out, /graphql on the page's host. */
+    readonly liveUrl?: string;
+  } = {},
+) {
+  const liveUrl = options.liveUrl ?? "";
+  const SECURITY_HEADERS = securityHeaders(liveUrl);
   let pathOf: ((name: AssetName) => string) | undefined;
   // Read, hashed and compressed at most once per container.
   const loaded = new Map<AssetName, LoadedAsset>();
@@ -250,7 +266,7 @@ export function createPlayground(options: { readonly token?: string } = {}) {
     const file = path.slice(ASSET_PREFIX.length);
     if (file === "playground.js")
       return respond(
-        startScript(new Date().toISOString().slice(0, 10), options.token ?? ""),
+        startScript(new Date().toISOString().slice(0, 10), options.token ?? "", liveUrl),
         "application/javascript",
         "no-cache",
       );

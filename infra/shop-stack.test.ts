@@ -229,7 +229,14 @@ describe("the playground", () => {
     });
     withPlayground.hasResourceProperties("AWS::Lambda::Function", {
       Environment: {
-        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: "shop-api", PLAYGROUND: "on" }),
+        Variables: Match.objectLike({
+          POWERTOOLS_SERVICE_NAME: "shop-api",
+          PLAYGROUND: "on",
+          // Its subscriptions go to the stack's WebSocket API.
+          PLAYGROUND_LIVE_URL: {
+            "Fn::Join": ["", Match.arrayWith([Match.stringLikeRegexp("^wss://")])],
+          },
+        }),
       },
     });
   });

@@ -247,6 +247,7 @@ export class ShopStack extends Stack {
       environment: {
         ...this.functionEnvironment(apiFunction.access),
         PLAYGROUND: props.playground ? "on" : "off",
+        ...(props.playground ? { PLAYGROUND_LIVE_URL: this.webSocketStage.url } : {}),
         LEGACY_OPEN_REST: props.legacyOpenRest ? "true" : "false",
         ALLOWED_ORIGINS: (props.allowedOrigins ?? ["*"]).join(","),
       },
