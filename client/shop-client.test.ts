@@ -36,6 +36,12 @@ let consumers: Poller;
 let client: ShopClient;
 let admin: ShopClient;
 let url: string;
+/** Every OrderStatus answer the API gave, as the client read it. */
+const orderStatusAnswers: string[] = [];
+
+/** The example's customer, whose payment the fraud consumer takes a while over. */
+const EXAMPLE_CUSTOMER = "example-test";
+const EXAMPLE_PAYMENT_MS = 1500;
 
 beforeAll(async () => {
   shop = await createTestShop({ catalog: "sample" });
@@ -48,13 +54,29 @@ beforeAll(async () => {
     shop.envFor(websocketFunction, { WEBSOCKET_MANAGEMENT_URL: management }),
     { logger: shop.logger },
   );
-  server = createHttpBridge(shop.api(), shop.logger, { websocket: { handler: websocket } });
+  const api = shop.api();
+  server = createHttpBridge(
+    async (event, context) => {
+      const result = await api(event, context);
+      if (event.body?.includes("query OrderStatus(") && typeof result === "object")
+        orderStatusAnswers.push(result.body ?? "");
+      return result;
+    },
+    shop.logger,
+    { websocket: { handler: websocket } },
+  );
   await new Promise<void>((ready) => server.listen(port, "127.0.0.1", ready));
   url = `http://127.0.0.1:${port}/graphql`;
   client = new ShopClient(url, await shop.authorization({ customer: "typed" }));
   admin = new ShopClient(url, await shop.authorization({ admin: "typed-admin" }));
   consumers = await runConsumers(shop, ["fraud", "liveUpdates"], {
     env: { PAYMENT_LATENCY_MS: "0", WEBSOCKET_MANAGEMENT_URL: management },
+    // The example's orders are decided well after it subscribes, so their outcome is pushed.
+    wrap: (name, handler) => async (event, context) => {
+      if (name === "fraud" && JSON.stringify(event).includes(EXAMPLE_CUSTOMER))
+        await new Promise((resolve) => setTimeout(resolve, EXAMPLE_PAYMENT_MS));
+      return handler(event, context);
+    },
   });
 }, 60_000);
 afterAll(async () => {
@@ -176,17 +198,22 @@ async function drain<T>(updates: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe("npm run example", () => {
-  it("places an order and follows it until it settles, printing each status", async () => {
+  it("places an order and follows it by subscription, printing each status as it is pushed", async () => {
     const lines: string[] = [];
     const status = await runExample({
       url,
-      headers: await shop.authorization({ customer: "example-test" }),
+      headers: await shop.authorization({ customer: EXAMPLE_CUSTOMER }),
       log: (line) => lines.push(line),
     });
     expect(status).toBe("CONFIRMED");
     expect(lines[0]).toMatch(/^Ordering 1 x .+ \(\$\d+\.\d\d\)$/);
     expect(lines[1]).toMatch(/^Order .+ placed: PENDING, total \$/);
     expect(lines).toContainEqual(expect.stringMatching(/is now CONFIRMED$/));
+    // Its one look, once subscribed, saw PENDING: CONFIRMED came over the WebSocket.
+    expect(orderStatusAnswers).toHaveLength(1);
+    expect(JSON.parse(orderStatusAnswers[0] ?? "{}")).toMatchObject({
+      data: { order: { status: "PENDING" } },
+    });
   });
 });
 
