@@ -1,15 +1,12 @@
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { createSnsClient } from "../adapters/aws-clients";
 import { type Environment, readConfig, serviceLocation } from "../adapters/config";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { SimulatedPaymentProvider } from "../adapters/simulated-payment-provider";
-import { SnsEventPublisher } from "../adapters/sns-event-publisher";
 import { FraudService } from "../core/fraud/fraud-service";
 import { OrderLifecycle } from "../core/orders/order-lifecycle";
-import { OrderOutbox } from "../core/orders/outbox";
 import { noteHandling, sqsConsumerHandler } from "./event-consumer";
-import { createEventConsumerRuntime, eventConsumerSettings } from "./runtime";
+import { createEventConsumerRuntime, eventConsumerSettings, orderOutbox } from "./runtime";
 import { CONSUMER_EVENTS } from "./subscriptions";
 
 /** Builds the fraud consumer: scores each new order, authorizes its payment, and confirms or rejects it. */
@@ -34,13 +31,10 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   });
   // The decision's event is published at once, so its consumers (the email first) need not
   // wait for the orders stream, which stays the fallback (OrderOutbox.announce).
-  const outbox = new OrderOutbox({
-    orders,
-    publisher: new SnsEventPublisher(
-      createSnsClient(config.sns, config.sdk),
-      config.orderEventsTopicArn,
-    ),
-    logger: runtime.logger,
+  const outbox = orderOutbox(runtime, orders, {
+    sns: config.sns,
+    sdk: config.sdk,
+    topicArn: config.orderEventsTopicArn,
   });
   const fraud = new FraudService({
     orders,

@@ -2,6 +2,7 @@ import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dyn
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import {
   createDynamoClients,
+  createSnsClient,
   type DynamoClients,
   type SdkSettings,
   sdkSettings,
@@ -10,8 +11,10 @@ import { type ConfigVariables, type ServiceLocation, serviceLocation } from "../
 import { DynamoEventLog } from "../adapters/dynamo-event-log";
 import type { HandlerOverrides } from "../adapters/handler-builder";
 import { createLogger } from "../adapters/powertools-logger";
+import { SnsEventPublisher } from "../adapters/sns-event-publisher";
 import { systemClock } from "../adapters/system-clock";
-import type { EventLog } from "../core/orders/ports";
+import { OrderOutbox } from "../core/orders/outbox";
+import type { EventLog, OrderRepository } from "../core/orders/ports";
 import type { Clock, Logger } from "../core/shared/ports";
 
 /** What every consumer reads from its environment: DynamoDB, and the event log it notes into. */
@@ -84,4 +87,23 @@ export function createEventConsumerRuntime(
       awsSdkV3Client: runtime.dynamodb.client,
     }),
   };
+}
+
+/**
+ * What a consumer that changes orders publishes their owed events through: the topic, over
+ * the consumer's SDK settings. The orders stream stays the fallback (OrderOutbox.announce).
+ */
+export function orderOutbox(
+  runtime: ConsumerRuntime,
+  orders: OrderRepository,
+  settings: { readonly sns: ServiceLocation; readonly sdk: SdkSettings; readonly topicArn: string },
+): OrderOutbox {
+  return new OrderOutbox({
+    orders,
+    publisher: new SnsEventPublisher(
+      createSnsClient(settings.sns, settings.sdk),
+      settings.topicArn,
+    ),
+    logger: runtime.logger,
+  });
 }

@@ -7,17 +7,15 @@ import type {
   DynamoDBStreamEvent,
   AttributeValue as LambdaAttributeValue,
 } from "aws-lambda";
-import { createSnsClient, sdkClientSettings } from "../adapters/aws-clients";
+import { sdkClientSettings } from "../adapters/aws-clients";
 import { type Environment, readConfig, serviceLocation } from "../adapters/config";
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository, orderFromItem } from "../adapters/dynamo-order-repository";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
-import { SnsEventPublisher } from "../adapters/sns-event-publisher";
 import type { Order } from "../core/orders/order";
 import { effectsOf } from "../core/orders/order-changes";
-import { OrderOutbox } from "../core/orders/outbox";
 import { noteHandling } from "./event-consumer";
-import { consumerSettings, createConsumerRuntime } from "./runtime";
+import { consumerSettings, createConsumerRuntime, orderOutbox } from "./runtime";
 import { setAsideMessage, streamConsumerHandler } from "./stream-consumer";
 
 function orderOf(image: Record<string, LambdaAttributeValue> | undefined): Order | undefined {
@@ -44,13 +42,10 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   const runtime = createConsumerRuntime("streamProcessor", config, overrides);
   const { document } = runtime.dynamodb;
   const orders = new DynamoOrderRepository(document, { orders: config.ordersTable });
-  const outbox = new OrderOutbox({
-    orders,
-    publisher: new SnsEventPublisher(
-      createSnsClient(config.sns, config.sdk),
-      config.orderEventsTopicArn,
-    ),
-    logger: runtime.logger,
+  const outbox = orderOutbox(runtime, orders, {
+    sns: config.sns,
+    sdk: config.sdk,
+    topicArn: config.orderEventsTopicArn,
   });
   const history = new DynamoHistoryRepository(document, config.historyTable);
   const sqs = new SQSClient({ ...config.sqs, ...sdkClientSettings(config.sdk) });
