@@ -148,6 +148,8 @@ describe("the README's commands, run against a local stack", () => {
     const { order_id: orderId } = (await placed.json()) as { order_id: string };
     const output = await runInBash(blockRunHere("npm run example"), { "<orderId>": orderId });
     expect(output).not.toMatch(/fetch failed|Error:/);
+    // The example follows its order over the WebSocket `npm start` serves, until it settles.
+    expect(output).toMatch(/is now (CONFIRMED|REJECTED)/);
     // The timeline tells the order's story in the form the README shows.
     const sample = README.match(
       /npm run timeline -- <orderId>` prints it:\n\n\s*```\n([\s\S]*?)```/,
