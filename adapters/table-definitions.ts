@@ -100,7 +100,11 @@ export const productHistoryTable = {
   ],
 } as const satisfies TableDefinition;
 
-/** Sales counters: `DAY#<date>` partitions with a `TOTAL` item and one `PRODUCT#<id>` item each. */
+/**
+ * Sales counters: each day spread over `DAY#<date>#<shard>` partitions (ANALYTICS_DAY_SHARDS),
+ * each with a `TOTAL`, one `PRODUCT#<id>` per product and a `WRITEOFFS` item; days counted
+ * before sharding stay under `DAY#<date>`.
+ */
 export const analyticsTable = {
   partitionKey: { name: "pk", type: "S" },
   sortKey: { name: "sk", type: "S" },
