@@ -17,6 +17,8 @@ export const CORS_POLICY = {
     "X-Api-Key",
     "X-Amz-Security-Token",
   ],
+  /** Headers a cross-origin script may read: the catalog's next page. */
+  exposeHeaders: ["Link"],
   maxAgeSeconds: 600,
 } as const;
 
@@ -28,6 +30,7 @@ export function corsHeaders(
   const common = {
     "access-control-allow-methods": CORS_POLICY.allowMethods.join(","),
     "access-control-allow-headers": CORS_POLICY.allowHeaders.join(","),
+    "access-control-expose-headers": CORS_POLICY.exposeHeaders.join(","),
     "access-control-max-age": String(CORS_POLICY.maxAgeSeconds),
   };
   if (allowedOrigins.includes("*")) return { "access-control-allow-origin": "*", ...common };

@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import type { Product } from "../core/catalog/product";
 import type { Order } from "../core/orders/order";
+import { InvalidCursorError } from "../core/shared/errors";
 import { toDecimal } from "../core/shared/money";
-import { MAX_PAGE_SIZE } from "../core/shared/page";
+import { MAX_PAGE_SIZE, type Page } from "../core/shared/page";
 import type { Viewer } from "../core/shared/viewer";
 import type { RequestContext } from "../resolvers/context";
-import { placeOrderOutcome } from "../resolvers/outcomes";
+import { errorOutcome, placeOrderOutcome } from "../resolvers/outcomes";
 import { type HttpResult, json, jsonError } from "./http";
 
 /** What a route handler gets: the event, its path parameters and the request's context. */
@@ -19,8 +20,21 @@ export interface RouteRequest {
 
 export type RestRoute = (request: RouteRequest) => Promise<HttpResult>;
 
-/** Safety stop for `GET /products`, which returns the whole catalog a page at a time. */
-const MAX_CATALOG_PAGES = 100;
+/**
+ * How long a shared cache (CloudFront, a proxy) or a browser may keep a catalog answer. A
+ * listing that is this old is harmless: orders are priced from, and take their stock in,
+ * the table itself. Past it, a cache may answer stale for a while longer while it fetches
+ * the new answer, so a popular page never waits on the origin.
+ */
+export const CATALOG_MAX_AGE_SECONDS = 30;
+export const CATALOG_CACHE_CONTROL = `public, max-age=${CATALOG_MAX_AGE_SECONDS}, stale-while-revalidate=${2 * CATALOG_MAX_AGE_SECONDS}`;
+
+/**
+ * A `GET /products` page holds this many products unless `limit` says fewer: the most a
+ * page may hold, so a client of the old route, which answered the whole catalog, still gets
+ * a catalog of up to this size whole, byte for byte as before.
+ */
+const DEFAULT_LIMIT = MAX_PAGE_SIZE;
 
 /**
  * The old system's REST routes. Each calls the same core service as its GraphQL twin, with
@@ -28,24 +42,45 @@ const MAX_CATALOG_PAGES = 100;
  * decimals, and `{"error": ...}` with the status the outcome table gives.
  */
 export const restRoutes = {
-  async listProducts({ event, context }) {
-    const category = event.queryStringParameters?.category || undefined;
-    const products: Product[] = [];
-    let after: string | undefined;
-    for (let page = 0; page < MAX_CATALOG_PAGES; page++) {
-      const result = await context.services.catalog.listProducts({
-        first: MAX_PAGE_SIZE,
-        after,
-        category,
-      });
-      for (const edge of result.edges) products.push(edge.node);
-      after = result.edges.at(-1)?.cursor;
-      if (!result.hasNextPage || !after) break;
+  /**
+   * One page of the products on sale: a client follows `next_cursor` (or the `Link` header)
+   * for the next, so no answer grows with the catalog. As in core, an empty `cursor` or
+   * `category` is no cursor or category at all.
+   */
+  listProducts: catalogRead(async ({ event, context }) => {
+    const query = event.queryStringParameters ?? {};
+    const category = query.category || undefined;
+    const after = query.cursor || undefined;
+    const limit = pageLimit(query.limit);
+    if (limit === undefined) {
+      return jsonError(
+        400,
+        `limit query parameter must be a whole number from 1 to ${MAX_PAGE_SIZE}`,
+      );
     }
-    return json(200, { products: products.map(restProduct), count: products.length });
-  },
+    let page: Page<Product>;
+    try {
+      page = await context.services.catalog.listProducts({ first: limit, after, category });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) {
+        return jsonError(
+          400,
+          "cursor query parameter is not a cursor this list gave: start again without it",
+        );
+      }
+      throw error;
+    }
+    const products = page.edges.map((edge) => restProduct(edge.node));
+    const next = page.hasNextPage ? page.edges.at(-1)?.cursor : undefined;
+    if (!next) return json(200, { products, count: products.length });
+    return json(
+      200,
+      { products, count: products.length, next_cursor: next },
+      { link: nextPageLink(next, limit, category) },
+    );
+  }),
 
-  async getProduct({ params, context }) {
+  getProduct: catalogRead(async ({ params, context }) => {
     const productId = decodePathSegment(params.id ?? "");
     if (!productId) return jsonError(400, "Product id is not valid");
     const product = await context.services.catalog.getProduct(context.viewer, productId);
@@ -53,7 +88,7 @@ export const restRoutes = {
     return product && !product.archived
       ? json(200, restProduct(product))
       : jsonError(404, "Product not found");
-  },
+  }),
 
   async placeOrder({ event, context, legacyOpenRest }) {
     // Only JSON: a plain cross-site form (text/plain, form-encoded) cannot place an order.
@@ -87,6 +122,52 @@ export const restRoutes = {
     return json(200, { orders, count: orders.length });
   },
 } satisfies Record<string, RestRoute>;
+
+/**
+ * A catalog read as shared caches may keep it: a 200 for CATALOG_CACHE_CONTROL, any other
+ * answer not at all (a product missing now may be created a moment later). The answer is
+ * the same for every caller (it shows the products on sale, to admins as to anyone), which
+ * is what makes it `public`. A failure core expects is answered here, as the api would
+ * answer it, so that it carries `no-store` too.
+ */
+function catalogRead(route: RestRoute): RestRoute {
+  return async (request) => {
+    let result: HttpResult;
+    try {
+      result = await route(request);
+    } catch (error) {
+      const expected = errorOutcome(error);
+      if (!expected) throw error;
+      result = jsonError(expected.httpStatus, expected.message);
+    }
+    const cacheControl = result.statusCode === 200 ? CATALOG_CACHE_CONTROL : "no-store";
+    return { ...result, headers: { ...result.headers, "cache-control": cacheControl } };
+  };
+}
+
+/** The page size `limit` asks for: absent is the default; anything but 1..100 is undefined. */
+function pageLimit(limit: string | undefined): number | undefined {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (!/^[0-9]{1,3}$/.test(limit)) return undefined;
+  const size = Number(limit);
+  return size >= 1 && size <= MAX_PAGE_SIZE ? size : undefined;
+}
+
+/**
+ * The `Link` header (RFC 8288) to the next page, relative to the API's origin. The
+ * parameters come in one order, so every client that follows it asks shared caches for the
+ * same URL. Percent-encoded rather than form-encoded: a `+` in a query is a space only to
+ * some servers.
+ */
+function nextPageLink(cursor: string, limit: number, category: string | undefined): string {
+  const parameters: [string, string][] = [
+    ["cursor", cursor],
+    ["limit", String(limit)],
+    ...(category === undefined ? [] : [["category", category] as [string, string]]),
+  ];
+  const query = parameters.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&");
+  return `</products?${query}>; rel="next"`;
+}
 
 /**
  * The caller of an old, unauthenticated request, while the migration switch is on: the

@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Validations } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import { CachePolicy, OriginRequestPolicy } from "aws-cdk-lib/aws-cloudfront";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import { beforeAll, describe, expect, it } from "vitest";
 import { RESOURCE_ENV } from "../adapters/table-definitions";
+import { CATALOG_MAX_AGE_SECONDS } from "../api/rest-routes";
 import { API_ROUTES } from "../api/route-table";
 import { createShopApp } from "./shop-app";
 import { ShopStack } from "./shop-stack";
@@ -213,6 +215,79 @@ describe("the firewall", () => {
     const shop = Template.fromStack(stack);
     shop.resourceCountIs("AWS::WAFv2::WebACL", 0);
     shop.resourceCountIs("AWS::CloudFront::Distribution", 1);
+  });
+});
+
+describe("the edge cache", () => {
+  interface Behavior {
+    PathPattern?: string;
+    CachePolicyId: unknown;
+    OriginRequestPolicyId?: unknown;
+    AllowedMethods: string[];
+    CachedMethods?: string[];
+    Compress?: boolean;
+  }
+  function distribution() {
+    const [, found] = ofType("AWS::CloudFront::Distribution")[0] ?? [];
+    if (!found) throw new Error("no distribution");
+    return found.Properties.DistributionConfig as {
+      DefaultCacheBehavior: Behavior;
+      CacheBehaviors?: Behavior[];
+    };
+  }
+  function catalogPolicy() {
+    const id = logicalIdOf("CatalogCache", "AWS::CloudFront::CachePolicy");
+    const config = resources[id]?.Properties.CachePolicyConfig as {
+      MinTTL: number;
+      DefaultTTL: number;
+      MaxTTL: number;
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        QueryStringsConfig: { QueryStringBehavior: string; QueryStrings?: string[] };
+        HeadersConfig: { HeaderBehavior: string; Headers?: string[] };
+        CookiesConfig: { CookieBehavior: string };
+        EnableAcceptEncodingGzip: boolean;
+      };
+    };
+    return { id, config };
+  }
+
+  it("caches /products and /products/* with the catalog's policy, and nothing else", () => {
+    const { DefaultCacheBehavior, CacheBehaviors = [] } = distribution();
+    expect(DefaultCacheBehavior.CachePolicyId).toBe(CachePolicy.CACHING_DISABLED.cachePolicyId);
+    expect(CacheBehaviors.map((b) => b.PathPattern).sort()).toEqual(["/products", "/products/*"]);
+    const { id } = catalogPolicy();
+    for (const behavior of CacheBehaviors) {
+      expect(behavior.CachePolicyId).toEqual({ Ref: id });
+      expect(behavior.CachedMethods ?? ["GET", "HEAD"]).toEqual(["GET", "HEAD"]);
+      // Other verbs still reach API Gateway, which answers 404 as it does without the edge.
+      expect(behavior.AllowedMethods).toEqual(DefaultCacheBehavior.AllowedMethods);
+      expect(behavior.Compress).toBe(true);
+    }
+  });
+
+  it("keys on category, cursor and limit only, forwards no Authorization, and keeps what the API says", () => {
+    const { config } = catalogPolicy();
+    const key = config.ParametersInCacheKeyAndForwardedToOrigin;
+    expect(key.QueryStringsConfig.QueryStringBehavior).toBe("whitelist");
+    expect([...(key.QueryStringsConfig.QueryStrings ?? [])].sort()).toEqual([
+      "category",
+      "cursor",
+      "limit",
+    ]);
+    // Origin only: API Gateway's CORS headers depend on it.
+    expect(key.HeadersConfig).toEqual({ HeaderBehavior: "whitelist", Headers: ["Origin"] });
+    expect(key.CookiesConfig.CookieBehavior).toBe("none");
+    expect(key.EnableAcceptEncodingGzip).toBe(true);
+    // The origin request adds only what CORS preflight needs; none of it is Authorization.
+    for (const behavior of distribution().CacheBehaviors ?? []) {
+      expect(behavior.OriginRequestPolicyId).toBe(
+        OriginRequestPolicy.CORS_CUSTOM_ORIGIN.originRequestPolicyId,
+      );
+    }
+    // An answer without cache-control is not kept; one with it is kept as long as it says.
+    expect(config.MinTTL).toBe(0);
+    expect(config.DefaultTTL).toBe(0);
+    expect(config.MaxTTL).toBeGreaterThanOrEqual(3 * CATALOG_MAX_AGE_SECONDS);
   });
 });
 
