@@ -547,3 +547,27 @@ export function resourceEnvironment(
   }
   return env;
 }
+
+/**
+ * What the shop must carry on AWS, and the service limits it is measured against
+ * (`npm run scale`). DynamoDB's per-partition limits are fixed; the others are the default
+ * quotas of a new account in us-east-1, which a quota request raises.
+ */
+export const SCALE = {
+  targets: {
+    /** Orders a second, spread evenly across the catalog. */
+    ordersPerSecond: 5000,
+    /** Orders a second of one product (a flash sale). */
+    singleProductOrdersPerSecond: 1000,
+  },
+  limits: {
+    /** Write units a second one partition key takes, at most. */
+    partitionWriteUnits: 1000,
+    /** Read units a second one partition key serves, at most. */
+    partitionReadUnits: 3000,
+    /** SNS Publish calls a second per account (us-east-1's default quota). */
+    snsPublishPerSecond: 30_000,
+    /** Lambda's concurrent executions per account (the default quota; raised on request). */
+    lambdaConcurrency: 1000,
+  },
+} as const;

@@ -1,0 +1,430 @@
+/**
+ * The scale model: what one order costs each partition key, function and quota, measured on
+ * the real code, and the order rate at which each saturates on AWS.
+ *
+ *   npm run scale                    # 20 orders a second for 10 s, per scenario
+ *   npm run scale -- 30 15           # orders a second, seconds
+ *
+ * It starts its own DynamoDB Local and SNS/SQS emulator, runs the api handler and every
+ * consumer behind its local event source (as `npm start` does), and places orders at a modest
+ * rate in two scenarios: spread evenly across the catalog, and all of one product. Every
+ * DynamoDB request of the shop's code goes through a middleware that books its consumed
+ * capacity on the partition keys it names (bench/lib/capacity-meter.ts); each function's
+ * handler is timed; SNS publishes are counted. Then, per scenario:
+ *
+ * - each key class (a table or index, and the shape of its key) with its busiest key's read and
+ *   write units per order, and the rate at which that key reaches DynamoDB's per-partition
+ *   limits; classes with a key of their own per order (or per request) do not grow with the
+ *   rate and have no ceiling;
+ * - each function's busy time per order and the rate at which it fills its concurrency
+ *   (reserved, or its queue's maximum, or the account's pool), with SQS batches full and
+ *   their records handled side by side, as they are at load;
+ * - SNS publishes per order against the account's publish quota.
+ *
+ * The shop's ceiling in a scenario is the lowest rate; the run exits 1 when a scenario's
+ * ceiling is below its target in the topology (`SCALE`).
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ScanCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { Client } from "@smithy/core/client";
+import type { Context } from "aws-lambda";
+import type { TableDefinition } from "../adapters/table-definitions";
+import { buildHandler as buildApiHandler } from "../api/handler";
+import type { Logger } from "../core/shared/ports";
+import {
+  apiFunction,
+  type ConsumerName,
+  consumers,
+  type FunctionSpec,
+  SCALE,
+  type TableName,
+  tables,
+} from "../infra/topology";
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../local/emulators/local-aws";
+import { localIssuer, serveJwks } from "../local/emulators/local-issuer";
+import {
+  createLocalClients,
+  functionEnvironment,
+  NO_WEBSOCKET_API,
+  provisionShop,
+  startEmulators,
+} from "../local/emulators/stack";
+import { startEventSources } from "../local/lambda/event-sources";
+import { createLambdaContext } from "../local/lambda/lambda-context";
+import { CapacityMeter, type KeyLoad } from "./lib/capacity-meter";
+
+const positive = (index: number, fallback: number) => {
+  const value = Number(process.argv[index] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`usage: npm run scale -- [orders-per-second] [seconds]`);
+    process.exit(2);
+  }
+  return value;
+};
+const RATE = positive(2, 20);
+const SECONDS = positive(3, 10);
+const CATALOG_PRODUCTS = 40;
+const HOT_PRODUCT = "prod-0001";
+
+const quiet: Logger = {
+  info: () => {},
+  warn: (m, e) => console.error(m, e),
+  error: (m, e) => console.error(m, e),
+};
+const progress = (line: string) => process.stderr.write(`  [scale] ${line}\n`);
+
+/** Physical table name -> its key attributes, for every table any scenario provisions. */
+const keysOf = new Map<string, readonly string[]>();
+/** Physical table name -> logical name. */
+const logicalOf = new Map<string, TableName>();
+const meter = new CapacityMeter((table) => keysOf.get(table) ?? []);
+/** The model's own clients (setting up, checking settlement): not the shop's load. */
+const unmetered = new WeakSet<object>();
+let snsPublishes = 0;
+const send = Client.prototype.send;
+Client.prototype.send = function (this: Client<never, never, never, never>, command, ...rest) {
+  const service = (this.config as { serviceId?: string }).serviceId;
+  if (!unmetered.has(this)) {
+    if (service === "DynamoDB") meter.attach(this as unknown as DynamoDBClient);
+    const name = command.constructor.name;
+    if (service === "SNS" && name === "PublishCommand") snsPublishes++;
+    if (service === "SNS" && name === "PublishBatchCommand")
+      snsPublishes += (
+        (command.input as { PublishBatchRequestEntries?: unknown[] }).PublishBatchRequestEntries ??
+        []
+      ).length;
+  }
+  return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
+} as typeof send;
+
+/** Time spent in each function's handler, and the records it handled. */
+interface Busy {
+  ms: number;
+  invocations: number;
+  records: number;
+}
+
+interface Scenario {
+  readonly name: string;
+  readonly target: number;
+  readonly productFor: (i: number) => string;
+}
+
+interface Row {
+  readonly what: string;
+  readonly detail: string;
+  readonly perOrder: string;
+  /** Orders a second at which it saturates; Infinity when it does not grow with the rate. */
+  readonly saturatesAt: number;
+}
+
+/** A key's shape: what varies per order, day or shard replaced by a name. */
+function shapeOf(table: TableName, index: string | undefined, key: string): string {
+  if (key === "*") return "* (scan)";
+  if (table === "analytics")
+    return key
+      .replace(/^EVENT#.*/, "EVENT#<event>")
+      .replace(/\d{4}-\d\d-\d\d/, "<day>")
+      .replace(/#\d+$/, "#<shard>");
+  if (index === "byCategory") return "<category>";
+  if (index?.startsWith("by") && /(Owed|Pending)$/.test(index)) return "<shard>";
+  if (index === "byCustomer") return "<customer>";
+  if (table === "products" || table === "productHistory") return "<product>";
+  return "<one per order or request>";
+}
+
+function keyRows(loads: readonly KeyLoad[], orders: number): Row[] {
+  const classes = new Map<string, KeyLoad[]>();
+  for (const load of loads) {
+    const table = logicalOf.get(load.table);
+    if (!table) continue;
+    const name = `${table}${load.index ? ` index ${load.index}` : ""} ${shapeOf(table, load.index, load.key)}`;
+    classes.set(name, [...(classes.get(name) ?? []), load]);
+  }
+  const rows: Row[] = [];
+  for (const [name, keys] of classes) {
+    const busiest = (kind: "read" | "write") =>
+      keys.reduce((top, key) => (key[kind] > top[kind] ? key : top));
+    const w = busiest("write").write / orders;
+    const r = busiest("read").read / orders;
+    // A key per order (or per request, per event) carries a bounded load, whatever the rate.
+    const spread = keys.length >= orders / 2;
+    const saturatesAt = spread
+      ? Number.POSITIVE_INFINITY
+      : Math.min(
+          w > 0 ? SCALE.limits.partitionWriteUnits / w : Number.POSITIVE_INFINITY,
+          r > 0 ? SCALE.limits.partitionReadUnits / r : Number.POSITIVE_INFINITY,
+        );
+    rows.push({
+      what: name,
+      detail: `${keys.length} key${keys.length === 1 ? "" : "s"}${spread ? ", one per order" : ""}`,
+      perOrder: `${w.toFixed(2)} WCU, ${r.toFixed(2)} RCU`,
+      saturatesAt,
+    });
+  }
+  return rows;
+}
+
+/** The most invocations of a function at once on AWS. */
+function concurrencyCap(
+  spec: FunctionSpec & { source?: { kind: string; maxConcurrency?: number } },
+) {
+  if (spec.reservedConcurrency !== undefined)
+    return { cap: spec.reservedConcurrency, why: "reserved" };
+  if (spec.source?.kind === "sqs" && spec.source.maxConcurrency !== undefined)
+    return { cap: spec.source.maxConcurrency, why: "queue's maximum" };
+  return { cap: SCALE.limits.lambdaConcurrency, why: "account pool" };
+}
+
+function functionRows(busy: ReadonlyMap<string, Busy>, orders: number): Row[] {
+  const rows: Row[] = [];
+  for (const [name, b] of busy) {
+    if (b.records === 0) continue;
+    const spec = name === "api" ? apiFunction : consumers[name as ConsumerName];
+    const source = "source" in spec ? spec.source : undefined;
+    // At load an SQS batch is full and its records are handled side by side: an invocation
+    // lasts about as long as one record's, and carries batchSize of them.
+    const perRecordMs =
+      source?.kind === "sqs" ? b.ms / b.invocations / source.batchSize : b.ms / b.records;
+    const recordsPerOrder = b.records / orders;
+    const busySecondsPerOrder = (perRecordMs * recordsPerOrder) / 1000;
+    const { cap, why } = concurrencyCap(spec as FunctionSpec);
+    rows.push({
+      what: `lambda ${name}`,
+      detail: `${cap} at once (${why}), ${perRecordMs.toFixed(1)} ms per record`,
+      perOrder: `${(busySecondsPerOrder * 1000).toFixed(1)} ms busy`,
+      saturatesAt: cap / busySecondsPerOrder,
+    });
+  }
+  return rows;
+}
+
+function table(rows: readonly Row[]) {
+  const rate = (n: number) =>
+    Number.isFinite(n) ? `${Math.round(n).toLocaleString("en-US")}/s` : "no limit";
+  const lines = [
+    ["what", "keys / capacity", "per order", "saturates at"],
+    ...rows.map((r) => [r.what, r.detail, r.perOrder, rate(r.saturatesAt)]),
+  ];
+  const widths = lines[0]?.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? "").length))) ?? [];
+  return lines
+    .map((l) =>
+      l
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+async function runScenario(
+  emulators: Awaited<ReturnType<typeof startEmulators>>,
+  scenario: Scenario,
+): Promise<{ rows: Row[]; ceiling: Row }> {
+  const prefix = `scale-${scenario.name}-`;
+  const shop = await provisionShop(emulators, { prefix, seed: true });
+  for (const [logical, physical] of Object.entries(shop.provisioned.tableNames)) {
+    logicalOf.set(physical, logical as TableName);
+    const definition: TableDefinition = tables[logical as TableName];
+    keysOf.set(physical, [
+      definition.partitionKey.name,
+      ...(definition.sortKey ? [definition.sortKey.name] : []),
+    ]);
+  }
+  const local = createLocalClients(emulators);
+  for (const client of [local.dynamodb, local.document, local.sns, local.sqs])
+    unmetered.add(client);
+  const names = shop.provisioned.tableNames;
+  for (let i = 1; i <= CATALOG_PRODUCTS; i++) {
+    await local.document.send(
+      new UpdateCommand({
+        TableName: names.products,
+        Key: { productId: `prod-${String(i).padStart(4, "0")}` },
+        UpdateExpression: "SET stock = :s",
+        ExpressionAttributeValues: { ":s": 10_000_000 },
+      }),
+    );
+  }
+  const busy = new Map<string, Busy>();
+  const timed =
+    <E, R>(name: string, handler: (event: E, context: Context) => Promise<R>) =>
+    async (event: E, context: Context) => {
+      const started = performance.now();
+      try {
+        return await handler(event, context);
+      } finally {
+        const b = busy.get(name) ?? { ms: 0, invocations: 0, records: 0 };
+        b.ms += performance.now() - started;
+        b.invocations++;
+        b.records += (event as { Records?: unknown[] }).Records?.length ?? 1;
+        busy.set(name, b);
+      }
+    };
+  const sources = await startEventSources({
+    provisioned: shop.provisioned,
+    endpoints: { ...emulators, websocketManagement: NO_WEBSOCKET_API },
+    retryDelaySeconds: 2,
+    logger: quiet,
+    // The reconciler runs on its schedule in the cloud; here it would only add noise.
+    only: (Object.keys(consumers) as ConsumerName[]).filter((name) => name !== "reconciler"),
+    wrap: (name, handler) => timed(name, handler),
+  });
+  const issuer = await localIssuer();
+  const jwks = await serveJwks(issuer);
+  const tokens = await Promise.all(
+    Array.from({ length: 100 }, (_, i) => issuer.mint({ customer: `scale-${i}` })),
+  );
+  const api = timed(
+    "api",
+    buildApiHandler(
+      functionEnvironment(apiFunction, { ...emulators, jwks: jwks.url }, shop.provisioned),
+      { logger: quiet },
+    ),
+  );
+  await sleep(1500);
+  meter.clear();
+  snsPublishes = 0;
+  let placed = 0;
+  const refused: string[] = [];
+  const place = async (i: number) => {
+    const result = await api(
+      {
+        version: "2.0",
+        routeKey: "$default",
+        rawPath: "/orders",
+        rawQueryString: "",
+        headers: { "content-type": "application/json", authorization: `Bearer ${tokens[i % 100]}` },
+        requestContext: {
+          http: {
+            method: "POST",
+            path: "/orders",
+            protocol: "HTTP/1.1",
+            sourceIp: "127.0.0.1",
+            userAgent: "scale",
+          },
+        } as never,
+        isBase64Encoded: false,
+        body: JSON.stringify({
+          customer_id: `scale-${i % 100}`,
+          items: [{ product_id: scenario.productFor(i), quantity: 1 }],
+        }),
+      } as never,
+      createLambdaContext("shop-api"),
+    );
+    const status = (result as { statusCode?: number }).statusCode;
+    if (status === 201) placed++;
+    else refused.push(`${status} ${(result as { body?: string }).body}`);
+  };
+  progress(`${scenario.name}: ${RATE} orders/s for ${SECONDS} s`);
+  const total = Math.round(RATE * SECONDS);
+  const started = Date.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / RATE;
+    if (due > Date.now()) await sleep(due - Date.now());
+    inFlight.push(place(i));
+  }
+  await Promise.all(inFlight);
+  if (refused.length) throw new Error(`${refused.length} orders refused, first: ${refused[0]}`);
+  // Settled: every order decided, nothing owed, every order counted by analytics.
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const { Items = [] } = await local.document.send(
+      new ScanCommand({ TableName: names.orders, ConsistentRead: true }),
+    );
+    const open = Items.filter(
+      // `_` keeps the (otherwise empty) map in place; any other key is an event owed.
+      (o) => o.status === "PENDING" || Object.keys(o.owed ?? {}).some((id) => id !== "_"),
+    );
+    const { Items: counters = [] } = await local.document.send(
+      new ScanCommand({ TableName: names.analytics, ConsistentRead: true }),
+    );
+    const counted = counters
+      .filter((c) => c.sk === "TOTAL")
+      .reduce((sum, c) => sum + Number(c.orders ?? 0), 0);
+    if (Items.length === placed && open.length === 0 && counted === placed) break;
+    if (Date.now() > deadline)
+      throw new Error(
+        `not settled in 15 s: ${open.length} open (${JSON.stringify(open[0])}), ${counted}/${placed} counted`,
+      );
+    await sleep(250);
+  }
+  await sleep(1000);
+  await sources.stop();
+  await new Promise((done) => jwks.server.close(done));
+  const resolver = new DynamoDBClient({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: emulators.dynamodb,
+  });
+  unmetered.add(resolver);
+  const indexKeys = Object.fromEntries(
+    Object.entries(names).map(([logical, physical]) => {
+      const definition: TableDefinition = tables[logical as TableName];
+      const indexes = definition.globalSecondaryIndexes ?? [];
+      return [physical, Object.fromEntries(indexes.map((i) => [i.indexName, i.partitionKey.name]))];
+    }),
+  );
+  await meter.resolveIndexKeys(resolver, indexKeys);
+  resolver.destroy();
+  local.destroy();
+  const loads = meter.loadsByKey().filter((load) => load.table.startsWith(prefix));
+  const rows = [
+    ...keyRows(loads, placed),
+    ...functionRows(busy, placed),
+    {
+      what: "sns publish",
+      detail: `${SCALE.limits.snsPublishPerSecond.toLocaleString("en-US")}/s per account`,
+      perOrder: `${(snsPublishes / placed).toFixed(2)} publishes`,
+      saturatesAt: SCALE.limits.snsPublishPerSecond / (snsPublishes / placed),
+    },
+  ].sort((a, b) => a.saturatesAt - b.saturatesAt);
+  const ceiling = rows[0] as Row;
+  return { rows, ceiling };
+}
+
+async function main() {
+  process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
+  process.env.POWERTOOLS_METRICS_DISABLED = "true";
+  process.env.AWS_ACCESS_KEY_ID = "local";
+  process.env.AWS_SECRET_ACCESS_KEY = "local";
+  const emulators = await startEmulators({ dynamodbPort: 0, snsSqsPort: 0 });
+  const scenarios: Scenario[] = [
+    {
+      name: "catalog",
+      target: SCALE.targets.ordersPerSecond,
+      productFor: (i) => `prod-${String((i % CATALOG_PRODUCTS) + 1).padStart(4, "0")}`,
+    },
+    {
+      name: "one-product",
+      target: SCALE.targets.singleProductOrdersPerSecond,
+      productFor: () => HOT_PRODUCT,
+    },
+  ];
+  let short = false;
+  try {
+    for (const scenario of scenarios) {
+      const { rows, ceiling } = await runScenario(emulators, scenario);
+      const label =
+        scenario.name === "catalog"
+          ? `Orders spread evenly across ${CATALOG_PRODUCTS} products`
+          : `Orders all of one product (${HOT_PRODUCT})`;
+      console.log(`\n${label}: ${RATE} orders/s for ${SECONDS} s, extrapolated\n`);
+      console.log(table(rows));
+      const met = ceiling.saturatesAt >= scenario.target;
+      console.log(
+        `\nCeiling: ${Math.round(ceiling.saturatesAt).toLocaleString("en-US")} orders/s (${ceiling.what}); target ${scenario.target.toLocaleString("en-US")}: ${met ? "met" : "NOT MET"}`,
+      );
+      console.log(
+        `SCALE_JSON ${JSON.stringify({ scenario: scenario.name, ceiling: Math.round(ceiling.saturatesAt), limitedBy: ceiling.what, target: scenario.target })}`,
+      );
+      if (!met) short = true;
+    }
+  } finally {
+    await emulators.stop();
+  }
+  process.exitCode = short ? 1 : 0;
+}
+
+await main();
