@@ -169,8 +169,34 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
       startKey = page.LastEvaluatedKey;
       if (!startKey) break;
     }
-    const read = toPage(items, size, keyNames, productFromItem);
+    const read = byCategory
+      ? await this.categoryPage(items, size)
+      : toPage(items, size, keyNames, productFromItem);
     return backward ? readBackward(read) : read;
+  }
+
+  /**
+   * A category's page from its index entries: the index holds only the keys and `archived`
+   * (so an order's stock write never touches it), and the products themselves are read from
+   * the table, as the orders read them. One archived between the two reads is left out.
+   */
+  private async categoryPage(
+    entries: readonly Record<string, unknown>[],
+    size: number,
+  ): Promise<Page<Product>> {
+    const products = await this.getProducts(
+      entries.slice(0, size).map((entry) => String(entry.productId)),
+    );
+    const onSale = entries.filter((entry, i) => {
+      if (i >= size) return true;
+      const product = products.get(String(entry.productId));
+      return product !== undefined && !product.archived;
+    });
+    return toPage(onSale, size, CATEGORY_KEY, (entry) => {
+      const product = products.get(String(entry.productId));
+      if (!product) throw new Error(`product ${String(entry.productId)} left the page`);
+      return product;
+    });
   }
 
   async getProductForChange(productId: string): Promise<Product | undefined> {

@@ -34,6 +34,7 @@ export function createShopApp(appProps: AppProps = {}, stackProps: ShopStackProp
       | "stackName"
       | "playground"
       | "legacyOpenRest"
+      | "legacyCategoryIndex"
       | "allowedOrigins"
       | "sampleCatalog",
   ): string | undefined => app.node.tryGetContext(key);
@@ -54,6 +55,7 @@ export function createShopApp(appProps: AppProps = {}, stackProps: ShopStackProp
     ...(ordersEmailFrom ? { ordersEmailFrom } : {}),
     ...(fromContext("playground") === "on" ? { playground: true } : {}),
     ...(String(fromContext("legacyOpenRest")) === "true" ? { legacyOpenRest: true } : {}),
+    ...(String(fromContext("legacyCategoryIndex")) === "true" ? { legacyCategoryIndex: true } : {}),
     ...(String(fromContext("sampleCatalog")) === "true" ? { sampleCatalog: true } : {}),
     ...(allowedOrigins ? { allowedOrigins: allowedOrigins.split(",").map((o) => o.trim()) } : {}),
     ...(firewall ? { webAclArn: firewall.webAclArn, crossRegionReferences: true } : {}),

@@ -423,6 +423,32 @@ describe("the data", () => {
     }
   });
 
+  it("indexes products by category with keys and `archived` only, the old index kept on request", () => {
+    const categoryIndexes = (stackTemplate: Template) => {
+      const [products] = Object.values(
+        stackTemplate.findResources("AWS::DynamoDB::Table", {
+          Properties: { KeySchema: [{ AttributeName: "productId", KeyType: "HASH" }] },
+        }),
+      );
+      const properties = products?.Properties as
+        | { GlobalSecondaryIndexes?: { IndexName: string }[] }
+        | undefined;
+      return properties?.GlobalSecondaryIndexes ?? [];
+    };
+    // An order's stock write changes no projected attribute, so it never writes the index.
+    expect(categoryIndexes(template)).toEqual([
+      expect.objectContaining({
+        IndexName: "byCategoryListing",
+        Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["archived"] },
+      }),
+    ]);
+    const { stack } = createShopApp({ context: { ...SKIP_BUNDLING, legacyCategoryIndex: "true" } });
+    expect(categoryIndexes(Template.fromStack(stack)).map((index) => index.IndexName)).toEqual([
+      "byCategoryListing",
+      "byCategory",
+    ]);
+  });
+
   it("retains the business data tables when the stack is deleted", () => {
     for (const [name, spec] of Object.entries(tables) as [
       TableName,

@@ -69,6 +69,7 @@ import {
 } from "aws-cdk-lib/aws-sns-subscriptions";
 import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import { type IndexSpec, LEGACY_CATEGORY_INDEX } from "../adapters/table-definitions";
 import { CORS_POLICY } from "../api/cors";
 import { PLAYGROUND_ASSETS } from "../api/playground-assets";
 import { routesFor } from "../api/route-table";
@@ -113,6 +114,11 @@ export interface ShopStackProps extends StackProps {
    * requests again (no JWT authorizer on them; the api takes the customer they name).
    */
   readonly legacyOpenRest?: boolean;
+  /**
+   * Keep the products table's old category index beside the new one, for the first deploy of
+   * a stack that has it (DynamoDB adds or removes one index per update).
+   */
+  readonly legacyCategoryIndex?: boolean;
   /**
    * The CloudFront web ACL to put in front of the API. When absent the stack makes its own,
    * which only works in us-east-1 (the app makes a separate us-east-1 stack otherwise).
@@ -171,7 +177,7 @@ export class ShopStack extends Stack {
     this.ordersEmailFrom = props.ordersEmailFrom ?? "orders@shop.example.com";
 
     for (const [name, spec] of Object.entries(tables) as [TableName, TableSpec][]) {
-      this.tables[name] = this.createTable(name, spec);
+      this.tables[name] = this.createTable(name, spec, props.legacyCategoryIndex === true);
     }
     this.identity = new ShopIdentity(this, "Identity");
 
@@ -417,7 +423,7 @@ export class ShopStack extends Stack {
     });
   }
 
-  private createTable(name: TableName, spec: TableSpec): Table {
+  private createTable(name: TableName, spec: TableSpec, legacyCategoryIndex: boolean): Table {
     const key = (k: { name: string; type: "S" | "N" }) => ({
       name: k.name,
       type: k.type === "S" ? AttributeType.STRING : AttributeType.NUMBER,
@@ -433,13 +439,17 @@ export class ShopStack extends Stack {
       removalPolicy: spec.retainOnDelete ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       deletionProtection: spec.retainOnDelete,
     });
-    for (const index of spec.globalSecondaryIndexes ?? []) {
+    const indexes: readonly IndexSpec[] = [
+      ...(spec.globalSecondaryIndexes ?? []),
+      ...(spec.logicalName === "products" && legacyCategoryIndex ? [LEGACY_CATEGORY_INDEX] : []),
+    ];
+    for (const index of indexes) {
       table.addGlobalSecondaryIndex({
         indexName: index.indexName,
         partitionKey: key(index.partitionKey),
         sortKey: key(index.sortKey),
-        projectionType:
-          index.projection === "KEYS_ONLY" ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
+        projectionType: ProjectionType[index.projection ?? "ALL"],
+        ...(index.nonKeyAttributes ? { nonKeyAttributes: [...index.nonKeyAttributes] } : {}),
       });
     }
     return table;

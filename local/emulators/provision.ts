@@ -135,6 +135,14 @@ export async function provisionTopology(
   };
 }
 
+/** An index's projection as DynamoDB takes it. */
+function projectionOf(index: NonNullable<TableSpec["globalSecondaryIndexes"]>[number]) {
+  return {
+    ProjectionType: index.projection ?? "ALL",
+    ...(index.nonKeyAttributes ? { NonKeyAttributes: [...index.nonKeyAttributes] } : {}),
+  };
+}
+
 async function ensureTable(
   client: DynamoDBClient,
   tableName: string,
@@ -169,7 +177,7 @@ async function ensureTable(
                   { AttributeName: index.partitionKey.name, KeyType: "HASH" as const },
                   { AttributeName: index.sortKey.name, KeyType: "RANGE" as const },
                 ],
-                Projection: { ProjectionType: index.projection ?? "ALL" },
+                Projection: projectionOf(index),
               })),
             }
           : {}),
@@ -217,7 +225,7 @@ async function addMissingIndexes(client: DynamoDBClient, tableName: string, spec
                 { AttributeName: index.partitionKey.name, KeyType: "HASH" },
                 { AttributeName: index.sortKey.name, KeyType: "RANGE" },
               ],
-              Projection: { ProjectionType: index.projection ?? "ALL" },
+              Projection: projectionOf(index),
             },
           },
         ],
