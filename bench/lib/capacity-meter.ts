@@ -5,7 +5,7 @@
  * units on the keys the request names. A transaction's units for one table are shared evenly
  * among its items in that table. An index write is booked on the base item's key and resolved
  * to the index's own partition key afterwards (`resolveIndexKeys`), since an update does not
- * carry the attribute the index is keyed on.
+ * always carry the attribute the index is keyed on.
  */
 import type { AttributeValue, ConsumedCapacity, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchGetItemCommand } from "@aws-sdk/client-dynamodb";
@@ -32,8 +32,13 @@ interface PendingIndexWrite {
   units: number;
 }
 
-/** The index partition key attribute of each index, per table (physical names). */
-export type IndexKeys = Readonly<Record<string, Readonly<Record<string, string>>>>;
+/** What the meter knows of a table: its key attributes and each index's partition key. */
+export interface TableSchema {
+  /** The partition key, then the sort key if the table has one. */
+  readonly keys: readonly string[];
+  /** Index name -> the attribute it is partitioned by. */
+  readonly indexes: Readonly<Record<string, string>>;
+}
 
 type Item = Record<string, AttributeValue>;
 /** A key as the document client takes it. */
@@ -69,15 +74,23 @@ function native(value: AttributeValue | string | number | undefined): string | n
   return undefined;
 }
 
-/** Each item a request names: its table, and the item (or key) as sent. */
-function itemsOf(command: string, input: Input): { table: string; item: Item }[] {
+/** One item a request names: its table, the item (or key) as sent, and its operation. */
+interface Named {
+  readonly table: string;
+  readonly item: Item;
+  /** The operation's own input: an update's expression and values. */
+  readonly op?: Input;
+}
+
+/** Each item a request names. */
+function itemsOf(command: string, input: Input): Named[] {
   switch (command) {
     case "PutItem":
-      return [{ table: String(input.TableName), item: input.Item as Item }];
+      return [{ table: String(input.TableName), item: input.Item as Item, op: input }];
     case "GetItem":
     case "UpdateItem":
     case "DeleteItem":
-      return [{ table: String(input.TableName), item: input.Key as Item }];
+      return [{ table: String(input.TableName), item: input.Key as Item, op: input }];
     case "BatchGetItem":
       return Object.entries(input.RequestItems as Record<string, { Keys: Item[] }>).flatMap(
         ([table, { Keys }]) => Keys.map((item) => ({ table, item })),
@@ -101,10 +114,22 @@ function itemsOf(command: string, input: Input): { table: string; item: Item }[]
       )
         .map((entry) => Object.values(entry)[0])
         .filter((op) => op !== undefined)
-        .map((op) => ({ table: op.TableName, item: (op.Item ?? op.Key) as Item }));
+        .map((op) => ({ table: op.TableName, item: (op.Item ?? op.Key) as Item, op }));
     default:
       return [];
   }
+}
+
+/** The value an update sets `attribute` to, when its SET clause names it. */
+function valueSet(op: Input | undefined, attribute: string): string | number | undefined {
+  const expression = String(op?.UpdateExpression ?? "");
+  if (!expression) return undefined;
+  const names = (op?.ExpressionAttributeNames ?? {}) as Record<string, string>;
+  const values = (op?.ExpressionAttributeValues ?? {}) as Item;
+  for (const [, name, value] of expression.matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
+    if ((names[name ?? ""] ?? name) === attribute) return native(values[value ?? ""]);
+  }
+  return undefined;
 }
 
 /** The partition key value a query names: the equality in its key condition. */
@@ -126,11 +151,18 @@ export class CapacityMeter {
   /** Requests seen, by command. */
   readonly requests = new Map<string, number>();
 
+  /** The index key each base item was last seen writing, per table, index and item. */
+  private readonly lastIndexKey = new Map<string, string | number>();
+
   /**
-   * @param keysOf the key attributes of each table (physical names): its partition key, then
-   *   its sort key if it has one
+   * @param schemaOf each table's (physical name) key attributes, its partition key first, and
+   *   the partition key attribute of each of its indexes
    */
-  constructor(private readonly keysOf: (table: string) => readonly string[]) {}
+  constructor(private readonly schemaOf: (table: string) => TableSchema | undefined) {}
+
+  private keysOf(table: string): readonly string[] {
+    return this.schemaOf(table)?.keys ?? [];
+  }
 
   private keyOf(table: string): string {
     return this.keysOf(table)[0] ?? "?";
@@ -199,15 +231,32 @@ export class CapacityMeter {
       for (const [index, { CapacityUnits = 0 }] of Object.entries(
         capacity.GlobalSecondaryIndexes ?? {},
       )) {
-        for (const { item } of items) {
+        for (const { item, op } of items) {
+          const units = CapacityUnits / items.length;
           const baseKey = Object.fromEntries(
             this.keysOf(table).map((name) => [name, native(item[name])]),
           );
-          // An item named without its whole key cannot be read back: its index key is unknown.
-          if (Object.values(baseKey).some((value) => value === undefined)) continue;
+          // An item named without its whole key cannot be told apart: its index key is unknown.
+          if (Object.values(baseKey).some((value) => value === undefined)) {
+            this.add(table, index, "?", "write", units);
+            continue;
+          }
           const id = JSON.stringify([table, index, baseKey]);
+          const attribute = this.schemaOf(table)?.indexes[index];
+          // The index key this write sets (a put's item, an update's SET), or the one the item
+          // was last seen with (a removal from a sparse index writes the old key's partition).
+          const written = attribute
+            ? (native(item[attribute]) ?? valueSet(op, attribute))
+            : undefined;
+          if (written !== undefined) this.lastIndexKey.set(id, written);
+          const known = written ?? this.lastIndexKey.get(id);
+          if (known !== undefined) {
+            this.add(table, index, String(known), "write", units);
+            continue;
+          }
+          // Written before the meter saw it: read the item back afterwards (resolveIndexKeys).
           const pending = this.pending.get(id) ?? { table, index, baseKey, units: 0 };
-          pending.units += CapacityUnits / items.length;
+          pending.units += units;
           this.pending.set(id, pending);
         }
       }
@@ -215,10 +264,11 @@ export class CapacityMeter {
   }
 
   /**
-   * Books the index writes on the index's partition key, read from each base item now.
-   * @param indexKeys the partition key attribute of each index, per table
+   * Books the index writes of items the meter never saw the index key of on the index's
+   * partition key, read from each base item now (an attribute that does not change, such as a
+   * product's category).
    */
-  async resolveIndexKeys(client: DynamoDBClient, indexKeys: IndexKeys): Promise<void> {
+  async resolveIndexKeys(client: DynamoDBClient): Promise<void> {
     const pending = [...this.pending.values()];
     this.pending.clear();
     const baseId = (table: string, key: NativeKey) => JSON.stringify([table, key]);
@@ -250,7 +300,7 @@ export class CapacityMeter {
       }
       for (const write of chunk) {
         const base = found.get(baseId(write.table, write.baseKey));
-        const attribute = indexKeys[write.table]?.[write.index];
+        const attribute = this.schemaOf(write.table)?.indexes[write.index];
         // A base item since deleted, or out of the index: its index key is unknown.
         const value = base && attribute ? base[attribute] : undefined;
         this.add(
