@@ -21,6 +21,7 @@ import {
   queueSubscriptions,
   queues,
   resourceEnvironment,
+  SCALE,
   type TableName,
   tables,
   websocketFunction,
@@ -105,7 +106,11 @@ describe("the API", () => {
         DestinationArn: Match.anyValue(),
         Format: Match.stringLikeRegexp('"requestId"'),
       },
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+      // Sized for the target order rate (SCALE); per caller, the firewall limits.
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: SCALE.limits.apiRequestsPerSecond,
+        ThrottlingBurstLimit: SCALE.limits.apiBurst,
+      },
     });
   });
 });

@@ -91,6 +91,7 @@ import {
   queueSubscriptions,
   queues,
   resourceEnvironment,
+  SCALE,
   type TableName,
   type TableSpec,
   tables,
@@ -598,7 +599,10 @@ export class ShopStack extends Stack {
       httpApi: api,
       stageName: "$default",
       autoDeploy: true,
-      throttle: props.apiThrottle ?? { rateLimit: 100, burstLimit: 200 },
+      throttle: props.apiThrottle ?? {
+        rateLimit: SCALE.limits.apiRequestsPerSecond,
+        burstLimit: SCALE.limits.apiBurst,
+      },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.jsonWithStandardFields({

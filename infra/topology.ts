@@ -262,7 +262,8 @@ export const apiFunction = {
   timeoutSeconds: 15,
   // A flood of API requests takes at most these, so the account's remaining concurrency
   // stays for the consumers, which would otherwise fall behind exactly when orders pour in.
-  reservedConcurrency: 100,
+  // At 5,000 orders a second (SCALE) the api is busy about 300 at once (`npm run scale`).
+  reservedConcurrency: 1000,
   access: {
     tables: {
       products: ["GetItem", "BatchGetItem", "Query", "Scan", "PutItem", "UpdateItem"],
@@ -333,15 +334,15 @@ export const consumers = {
   fraud: {
     entry: "consumers/fraud.ts",
     // A worker holds each order for its payment call (200 ms at the provider's default) and
-    // four DynamoDB round trips; a batch's orders are decided side by side, so 8 invocations
-    // of 10 decide about 8 x 10 / 0.25 s = 320 orders a second, above the sustained 50/s with
-    // room for bursts, while the payment provider never sees more than 80 calls at once.
+    // four DynamoDB round trips; a batch's orders are decided side by side, so 300
+    // invocations of 10 decide about 300 x 10 / 0.3 s = 10,000 orders a second, twice the
+    // target (SCALE), and the payment provider sees at most 3,000 calls at once.
     source: {
       kind: "sqs",
       queue: "fraud",
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
-      maxConcurrency: 8,
+      maxConcurrency: 300,
     },
     // Scoring reads the customer's recent orders; the memory buys CPU for it.
     memoryMb: 1024,
@@ -365,12 +366,12 @@ export const consumers = {
       queue: "inventory",
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
-      maxConcurrency: 2,
+      maxConcurrency: 50,
     },
     memoryMb: 256,
     timeoutSeconds: 10,
-    // Stock writes contend on hot products; a few workers drain the queue without piling up.
-    reservedConcurrency: 2,
+    // About 35 at once at the target rate (SCALE); the reserve keeps them when others surge.
+    reservedConcurrency: 50,
     access: {
       tables: {
         orders: ["GetItem", "UpdateItem"],
@@ -383,14 +384,14 @@ export const consumers = {
   email: {
     entry: "consumers/email.ts",
     // No batching window: waiting up to a second to fill a batch would delay every email by it.
-    // Four invocations of ten messages, each a mail of a few tens of milliseconds, keep up with
-    // hundreds of orders a second, within what SES sends for a production account.
+    // Fifty invocations of ten messages, each a mail of a few tens of milliseconds, keep up
+    // with the target rate (SCALE); SES's own sending quota must be raised to match.
     source: {
       kind: "sqs",
       queue: "email",
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
-      maxConcurrency: 4,
+      maxConcurrency: 50,
     },
     memoryMb: 256,
     timeoutSeconds: 15,
@@ -405,15 +406,14 @@ export const consumers = {
   },
   liveUpdates: {
     entry: "consumers/live-updates.ts",
-    // Each change is pushed at once; a batch's orders are pushed side by side. Four
-    // invocations of ten keep up with hundreds of status changes a second, each a read of the
-    // order and one post per watching connection.
+    // Each change is pushed at once; a batch's orders are pushed side by side, each a read of
+    // the order and one post per watching connection: about 100 at once at the target rate.
     source: {
       kind: "sqs",
       queue: "liveUpdates",
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
-      maxConcurrency: 4,
+      maxConcurrency: 200,
     },
     memoryMb: 512,
     timeoutSeconds: 10,
@@ -567,7 +567,13 @@ export const SCALE = {
     partitionReadUnits: 3000,
     /** SNS Publish calls a second per account (us-east-1's default quota). */
     snsPublishPerSecond: 30_000,
-    /** Lambda's concurrent executions per account (the default quota; raised on request). */
-    lambdaConcurrency: 1000,
+    /**
+     * Lambda's concurrent executions per account: 3,000, raised by a quota request from the
+     * default 1,000 (which carries about 4,000 orders a second) before the target is needed.
+     */
+    lambdaConcurrency: 3000,
+    /** The API's stage throttle (API Gateway's default account quota is 10,000 a second). */
+    apiRequestsPerSecond: 10_000,
+    apiBurst: 5000,
   },
 } as const;

@@ -21,6 +21,11 @@ type AnyHandler = (event: any, context: Context) => Promise<any>;
  * workers as their maximum concurrency).
  */
 const DEFAULT_LOCAL_CONCURRENCY = 2;
+/**
+ * The most workers one consumer runs locally: the cloud's maxima are sized for thousands of
+ * orders a second, one machine's DynamoDB Local takes a few dozen.
+ */
+const MAX_LOCAL_CONCURRENCY = 8;
 
 export interface EventSourcesOptions {
   readonly provisioned: Provisioned;
@@ -75,12 +80,14 @@ export async function startEventSources(options: EventSourcesOptions): Promise<P
       name,
       sqs,
       timeoutSeconds: spec.timeoutSeconds,
-      concurrency:
+      concurrency: Math.min(
+        MAX_LOCAL_CONCURRENCY,
         spec.source.kind === "sqs"
           ? spec.source.maxConcurrency
           : "reservedConcurrency" in spec
             ? spec.reservedConcurrency
             : DEFAULT_LOCAL_CONCURRENCY,
+      ),
       logger,
       retryDelaySeconds: options.retryDelaySeconds ?? spec.timeoutSeconds,
     };
