@@ -65,6 +65,8 @@ const positive = (index: number, fallback: number) => {
 };
 const RATE = positive(2, 20);
 const SECONDS = positive(3, 8);
+/** Lambda's concurrency quota of a new account, before a quota request. */
+const DEFAULT_LAMBDA_CONCURRENCY = 1000;
 /** Orders placed one at a time to time the functions. */
 const PROBES = 10;
 const CATALOG_PRODUCTS = 40;
@@ -467,6 +469,14 @@ async function main() {
       console.log(
         `SCALE_JSON ${JSON.stringify({ scenario: scenario.name, ceiling: Math.round(ceiling.saturatesAt), limitedBy: ceiling.what, target: scenario.target })}`,
       );
+      const allFunctions = rows.find((row) => row.what === "lambda, all functions");
+      if (allFunctions) {
+        const atDefault =
+          (allFunctions.saturatesAt * DEFAULT_LAMBDA_CONCURRENCY) / SCALE.limits.lambdaConcurrency;
+        console.log(
+          `At Lambda's default account quota (${DEFAULT_LAMBDA_CONCURRENCY.toLocaleString("en-US")} at once) the functions together would saturate at ${Math.round(atDefault).toLocaleString("en-US")} orders/s.`,
+        );
+      }
       if (!met) short = true;
     }
   } finally {
