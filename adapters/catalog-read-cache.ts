@@ -72,6 +72,15 @@ export class CatalogReadCache implements CatalogAdminRepository {
     return this.clearingAfter(this.table.adjustStock(productId, delta, expectedStock, entry));
   }
 
+  spreadStock(
+    productId: string,
+    buckets: number,
+    expectedStock: number,
+    entry: ProductHistoryEntry,
+  ) {
+    return this.clearingAfter(this.table.spreadStock(productId, buckets, expectedStock, entry));
+  }
+
   /** Forgets every read (after a change this container made). */
   clear(): void {
     this.entries.clear();

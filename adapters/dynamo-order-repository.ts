@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import {
   type DynamoDBDocumentClient,
@@ -7,7 +8,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import * as z from "zod";
-import type { Order } from "../core/orders/order";
+import type { Order, OrderLine } from "../core/orders/order";
 import { ORDER_STATUSES, STOCK_RELEASING_STATUSES } from "../core/orders/order-status";
 import type {
   IdempotencyClaim,
@@ -16,11 +17,18 @@ import type {
   ReservationResult,
   StatusChange,
 } from "../core/orders/ports";
-import { CorruptRecordError, InvalidCursorError } from "../core/shared/errors";
+import { ContentionError, CorruptRecordError, InvalidCursorError } from "../core/shared/errors";
 import { type Page, type PageRequest, readBackward } from "../core/shared/page";
 import { decodeCursor, toPage } from "./cursor";
+import {
+  batchGetItems,
+  bucketNumbers,
+  type StockView,
+  stockBucketKey,
+  withBucketStock,
+} from "./dynamo-product-repository";
 import { INDEX_SHARDS, ordersTable } from "./table-definitions";
-import { transactWrite } from "./transactions";
+import { type TransactItems, transactWrite } from "./transactions";
 
 const orderItemSchema = z.object({
   orderId: z.string(),
@@ -33,6 +41,7 @@ const orderItemSchema = z.object({
       quantity: z.number().int().positive(),
       unitPriceCents: z.number().int().nonnegative(),
       lineTotalCents: z.number().int().nonnegative(),
+      stockBucket: z.number().int().nonnegative().optional(),
     }),
   ),
   totalCents: z.number().int().nonnegative(),
@@ -84,6 +93,31 @@ const CUSTOMER_INDEX = ordersTable.globalSecondaryIndexes[0];
 const OWED_INDEX = ordersTable.globalSecondaryIndexes[1].indexName;
 const PENDING_INDEX = ordersTable.globalSecondaryIndexes[2].indexName;
 
+/**
+ * An order or a release reads its hot products again (their stock moved, or the buckets it
+ * tried ran short) at most this often before it gives up: moves are an admin's, and rare.
+ */
+const MAX_REREADS = 5;
+
+/**
+ * The bucket a line's units go back to, now that the product's stock is in `buckets` (none:
+ * on the product itself): the one they came from if it is still used, else any.
+ */
+function bucketToRelease(from: number | undefined, buckets: number | undefined) {
+  if (buckets === undefined) return undefined;
+  return from !== undefined && from < buckets ? from : randomInt(buckets);
+}
+
+/** The values in random order (Fisher-Yates). */
+function shuffled<T>(values: readonly T[]): T[] {
+  const out = [...values];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
 /** The shard of an order in the sparse indexes: a stable spread of its id. */
 function shardOf(orderId: string): string {
   let hash = 0;
@@ -122,9 +156,102 @@ export class DynamoOrderRepository implements OrderRepository {
     return table;
   }
 
-  async placeOrder(order: Order, idempotency?: IdempotencyClaim): Promise<ReservationResult> {
+  /**
+   * One transaction: the order, its idempotency record and each line's units off stock. A
+   * line of a hot product takes its units from one of the product's buckets, drawn at
+   * random so that concurrent orders spread over the buckets' partitions; a bucket short of
+   * the line cancels the transaction, and the order is tried again with another bucket.
+   * When none is left to try, or a bucket is gone (the stock moved since it was read), the
+   * product and its buckets are read again: the order goes on with the buckets that now
+   * hold the line (or with the product itself, turned cold), and is refused only when none
+   * does. A line is never split over buckets, so a release knows where to put it back; so a
+   * line no one bucket holds is refused even when the buckets hold it between them.
+   * Nothing is written to a hot product's own item, so its partition is not the bottleneck
+   * the buckets are there to avoid; whether it is on sale was checked by the consistent read
+   * the order was priced from, so one archived in the moment since may still be sold.
+   */
+  async placeOrder(
+    order: Order,
+    idempotency?: IdempotencyClaim,
+    stockBuckets: ReadonlyMap<string, number> = new Map(),
+  ): Promise<ReservationResult> {
+    // Per hot product, the buckets still to try for its line, in the order to try them.
+    const untried = new Map(
+      [...stockBuckets].map(([productId, buckets]) => [
+        productId,
+        shuffled(bucketNumbers(buckets)),
+      ]),
+    );
+    let rereads = 0;
+    for (;;) {
+      const items = order.items.map((line): OrderLine => {
+        const left = untried.get(line.productId);
+        return left ? { ...line, stockBucket: left[0] } : line;
+      });
+      const hot = items.some((line) => line.stockBucket !== undefined);
+      const outcome = await transactWrite(
+        this.client,
+        this.placeWrites({ ...order, items }, idempotency),
+        `order ${order.orderId}`,
+      );
+      if (outcome === "written") return hot ? { kind: "placed", items } : { kind: "placed" };
+      // A failed condition is a decision, not something to try again; but for a bucket short
+      // of the line, which only says to try the next one.
+      const failed = outcome.flatMap((r, i) => (r.Code === "ConditionalCheckFailed" ? [i] : []));
+      if (failed.includes(0)) throw new Error(`order id ${order.orderId} already exists`);
+      if (idempotency && failed.includes(1)) return { kind: "idempotencyKeyTaken" };
+      const firstLine = idempotency ? 2 : 1;
+      const reread = new Set<string>();
+      for (const index of failed) {
+        const line = items[index - firstLine];
+        if (!line) throw new Error(`order ${order.orderId}: a condition failed on no line`);
+        const oldItem = outcome[index]?.Item;
+        const old = oldItem ? unmarshall(oldItem) : undefined;
+        if (line.stockBucket !== undefined) {
+          const left = untried.get(line.productId);
+          // A bucket without stock (gone, or retired): the stock moved since it was read.
+          if (typeof old?.stock === "number") left?.shift();
+          if (typeof old?.stock !== "number" || left?.length === 0) reread.add(line.productId);
+          continue;
+        }
+        if (!old) return { kind: "productNotFound", productId: line.productId };
+        if (old.archived === true) return { kind: "productUnavailable", productId: line.productId };
+        // Turned hot since it was read: its stock is in the buckets now.
+        if (typeof old.stockBuckets === "number") {
+          reread.add(line.productId);
+          continue;
+        }
+        return {
+          kind: "insufficientStock",
+          productId: line.productId,
+          available: typeof old.stock === "number" ? old.stock : 0,
+        };
+      }
+      if (reread.size > 0 && ++rereads > MAX_REREADS) {
+        throw new ContentionError(`order ${order.orderId}: its products' stock kept moving`);
+      }
+      for (const productId of reread) {
+        const stock = await this.stockOf(productId);
+        if (!stock) return { kind: "productNotFound", productId };
+        const quantity = order.items.find((line) => line.productId === productId)?.quantity ?? 0;
+        if (!stock.buckets) {
+          untried.delete(productId);
+          continue;
+        }
+        const holding = bucketNumbers(stock.buckets.length).filter(
+          (k) => (stock.buckets?.[k] ?? 0) >= quantity,
+        );
+        if (holding.length === 0) {
+          return { kind: "insufficientStock", productId, available: Number(stock.item.stock) };
+        }
+        untried.set(productId, shuffled(holding));
+      }
+    }
+  }
+
+  private placeWrites(order: Order, idempotency: IdempotencyClaim | undefined): TransactItems {
     const nowSeconds = Math.floor(Date.parse(order.createdAt) / 1000);
-    const writes = [
+    return [
       {
         Put: {
           TableName: this.names.orders,
@@ -146,42 +273,49 @@ export class DynamoOrderRepository implements OrderRepository {
             },
           ]
         : []),
-      ...order.items.map((line) => ({
-        Update: {
-          TableName: this.table("products"),
-          Key: { productId: line.productId },
-          UpdateExpression: "SET stock = stock - :quantity, updatedAt = :now",
-          // An archived product is not sold, even if it was archived a moment ago.
-          ConditionExpression:
-            "attribute_exists(productId) AND stock >= :quantity AND (attribute_not_exists(archived) OR archived = :no)",
-          ExpressionAttributeValues: {
-            ":quantity": line.quantity,
-            ":now": order.createdAt,
-            ":no": false,
-          },
-          ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
-        },
-      })),
+      ...order.items.map((line) =>
+        line.stockBucket === undefined
+          ? {
+              Update: {
+                TableName: this.table("products"),
+                Key: { productId: line.productId },
+                UpdateExpression: "SET stock = stock - :quantity, updatedAt = :now",
+                // An archived product is not sold, even if it was archived a moment ago; a
+                // hot one's stock is not here, but in its buckets.
+                ConditionExpression:
+                  "attribute_exists(productId) AND attribute_not_exists(stockBuckets) AND stock >= :quantity AND (attribute_not_exists(archived) OR archived = :no)",
+                ExpressionAttributeValues: {
+                  ":quantity": line.quantity,
+                  ":now": order.createdAt,
+                  ":no": false,
+                },
+                ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+              },
+            }
+          : {
+              Update: {
+                TableName: this.table("products"),
+                Key: { productId: stockBucketKey(line.productId, line.stockBucket) },
+                UpdateExpression: "SET stock = stock - :quantity",
+                // Fails on a bucket that is not there or retired, too: this never creates one.
+                ConditionExpression: "stock >= :quantity",
+                ExpressionAttributeValues: { ":quantity": line.quantity },
+                ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+              },
+            },
+      ),
     ];
-    const firstLine = idempotency ? 2 : 1;
+  }
 
-    const outcome = await transactWrite(this.client, writes, `order ${order.orderId}`);
-    if (outcome === "written") return { kind: "placed" };
-    // A failed condition is a decision, not something to try again.
-    const failed = outcome.findIndex((r) => r.Code === "ConditionalCheckFailed");
-    if (failed === 0) throw new Error(`order id ${order.orderId} already exists`);
-    if (failed === 1 && idempotency) return { kind: "idempotencyKeyTaken" };
-    const line = order.items[failed - firstLine];
-    if (!line) throw new Error(`order ${order.orderId}: a condition failed on no line`);
-    const old = outcome[failed]?.Item;
-    if (!old) return { kind: "productNotFound", productId: line.productId };
-    const product = unmarshall(old);
-    if (product.archived === true) return { kind: "productUnavailable", productId: line.productId };
-    return {
-      kind: "insufficientStock",
-      productId: line.productId,
-      available: typeof product.stock === "number" ? product.stock : 0,
-    };
+  /**
+   * The product as it is now, read consistently, a hot one with its buckets' stock (BatchGetItem
+   * is how the functions that order and release read the products); undefined when it is gone.
+   */
+  private async stockOf(productId: string): Promise<StockView | undefined> {
+    const table = this.table("products");
+    const items = await batchGetItems(this.client, table, [{ productId }], true);
+    const [view] = await withBucketStock(this.client, table, items, true);
+    return view;
   }
 
   async getOrder(orderId: string): Promise<Order | undefined> {
@@ -425,50 +559,84 @@ export class DynamoOrderRepository implements OrderRepository {
     return { inWindow: window, anyEarlier: earlier };
   }
 
+  /**
+   * Puts each line's units back where they were taken from: the bucket the line names, or
+   * the product itself. If the product's stock has moved since (a bucket gone, or the
+   * product turned hot or cold), the units go where its stock is now, so none is lost.
+   */
   async releaseStock(
     order: Order,
     actor: string,
     at: string,
   ): Promise<"released" | "alreadyReleased" | "notReleasable"> {
-    const outcome = await transactWrite(
-      this.client,
-      [
-        {
-          Update: {
-            TableName: this.names.orders,
-            Key: { orderId: order.orderId },
-            UpdateExpression:
-              "SET stockReleased = :yes, updatedAt = :at, updatedBy = :actor ADD version :one",
-            ConditionExpression: `attribute_not_exists(stockReleased) AND #status IN (${Object.keys(RELEASING).join(", ")})`,
-            ExpressionAttributeNames: { "#status": "status" },
-            ExpressionAttributeValues: {
-              ":yes": true,
-              ":at": at,
-              ":actor": actor,
-              ":one": 1,
-              ...RELEASING,
+    // Per product, the bucket its units go back to (undefined: the product itself).
+    const into = new Map(order.items.map((line) => [line.productId, line.stockBucket]));
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await transactWrite(
+        this.client,
+        [
+          {
+            Update: {
+              TableName: this.names.orders,
+              Key: { orderId: order.orderId },
+              UpdateExpression:
+                "SET stockReleased = :yes, updatedAt = :at, updatedBy = :actor ADD version :one",
+              ConditionExpression: `attribute_not_exists(stockReleased) AND #status IN (${Object.keys(RELEASING).join(", ")})`,
+              ExpressionAttributeNames: { "#status": "status" },
+              ExpressionAttributeValues: {
+                ":yes": true,
+                ":at": at,
+                ":actor": actor,
+                ":one": 1,
+                ...RELEASING,
+              },
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
             },
-            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
           },
-        },
-        ...order.items.map((line) => ({
-          Update: {
-            TableName: this.table("products"),
-            Key: { productId: line.productId },
-            UpdateExpression: "ADD stock :quantity SET updatedAt = :at",
-            ConditionExpression: "attribute_exists(productId)",
-            ExpressionAttributeValues: { ":quantity": line.quantity, ":at": at },
-          },
-        })),
-      ],
-      `releasing the stock of order ${order.orderId}`,
-    );
-    if (outcome === "written") return "released";
-    const [orderReason] = outcome;
-    if (orderReason?.Code !== "ConditionalCheckFailed") {
-      throw new Error(`releasing the stock of order ${order.orderId}: a product is gone`);
+          ...order.items.map((line) => {
+            const bucket = into.get(line.productId);
+            return bucket === undefined
+              ? {
+                  Update: {
+                    TableName: this.table("products"),
+                    Key: { productId: line.productId },
+                    UpdateExpression: "ADD stock :quantity SET updatedAt = :at",
+                    ConditionExpression:
+                      "attribute_exists(productId) AND attribute_not_exists(stockBuckets)",
+                    ExpressionAttributeValues: { ":quantity": line.quantity, ":at": at },
+                  },
+                }
+              : {
+                  Update: {
+                    TableName: this.table("products"),
+                    Key: { productId: stockBucketKey(line.productId, bucket) },
+                    UpdateExpression: "ADD stock :quantity",
+                    // Not into a retired bucket (no stock): the product's stock is elsewhere.
+                    ConditionExpression: "attribute_exists(stock)",
+                    ExpressionAttributeValues: { ":quantity": line.quantity },
+                  },
+                };
+          }),
+        ],
+        `releasing the stock of order ${order.orderId}`,
+      );
+      if (outcome === "written") return "released";
+      const [orderReason, ...lineReasons] = outcome;
+      if (orderReason?.Code === "ConditionalCheckFailed") {
+        const old = orderReason.Item ? unmarshall(orderReason.Item) : undefined;
+        return old?.stockReleased ? "alreadyReleased" : "notReleasable";
+      }
+      if (attempt > MAX_REREADS) {
+        throw new ContentionError(`releasing the stock of order ${order.orderId}: it kept moving`);
+      }
+      for (const [i, line] of order.items.entries()) {
+        if (lineReasons[i]?.Code !== "ConditionalCheckFailed") continue;
+        const stock = await this.stockOf(line.productId);
+        if (!stock) {
+          throw new Error(`releasing the stock of order ${order.orderId}: a product is gone`);
+        }
+        into.set(line.productId, bucketToRelease(line.stockBucket, stock.buckets?.length));
+      }
     }
-    const old = orderReason.Item ? unmarshall(orderReason.Item) : undefined;
-    return old?.stockReleased ? "alreadyReleased" : "notReleasable";
   }
 }

@@ -7,6 +7,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
 import * as z from "zod";
 import type {
   CatalogAdminRepository,
@@ -14,15 +15,20 @@ import type {
   LowStockFlagger,
   ProductHistoryRepository,
 } from "../core/catalog/ports";
-import type { Product } from "../core/catalog/product";
+import { MAX_STOCK_BUCKETS, type Product } from "../core/catalog/product";
 import type { ProductHistoryEntry } from "../core/catalog/product-history";
-import { CorruptRecordError, InvalidCursorError, InvalidInputError } from "../core/shared/errors";
+import {
+  ContentionError,
+  CorruptRecordError,
+  InvalidCursorError,
+  InvalidInputError,
+} from "../core/shared/errors";
 import { type ShopEvent, shopEventSchema } from "../core/shared/events";
 import { type Page, type PageRequest, readBackward } from "../core/shared/page";
 import { decodeCursor, toPage } from "./cursor";
 import { queryAll } from "./query-all";
 import { productHistoryTable, productsTable } from "./table-definitions";
-import { transactWrite } from "./transactions";
+import { type TransactItems, transactWrite } from "./transactions";
 
 const productItemSchema = z.object({
   productId: z.string(),
@@ -40,6 +46,7 @@ const productItemSchema = z.object({
   version: z.number().int().positive().default(1),
   archived: z.boolean().optional(),
   updatedBy: z.string().optional(),
+  stockBuckets: z.number().int().min(2).max(MAX_STOCK_BUCKETS).optional(),
 });
 
 export function productFromItem(item: Record<string, unknown>): Product {
@@ -71,6 +78,11 @@ const ON_SALE = {
   FilterExpression: "attribute_not_exists(archived) OR archived = :no",
   ExpressionAttributeValues: { ":no": false },
 };
+/**
+ * The whole-catalog scan also meets the stock buckets of hot products, which are no products.
+ * (The category index holds none: they have no category.)
+ */
+const ON_SALE_IN_TABLE = `attribute_not_exists(bucketOf) AND (${ON_SALE.FilterExpression})`;
 
 export class DynamoProductRepository implements CatalogAdminRepository, LowStockFlagger {
   /**
@@ -84,37 +96,47 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
   ) {}
 
   async getProduct(productId: string): Promise<Product | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { productId } }),
-    );
-    return Item ? productFromItem(Item) : undefined;
+    return this.readProduct(productId, false);
   }
 
   async getProducts(productIds: readonly string[]): Promise<ReadonlyMap<string, Product>> {
-    const found = new Map<string, Product>();
-    const unique = [...new Set(productIds)];
-    for (let start = 0; start < unique.length; start += BATCH_GET_LIMIT) {
-      let keys: Record<string, unknown>[] = unique
-        .slice(start, start + BATCH_GET_LIMIT)
-        .map((productId) => ({ productId }));
-      for (let round = 0; keys.length > 0; round++) {
-        if (round === MAX_BATCH_ROUNDS) {
-          throw new Error(`products still unprocessed after ${round} BatchGetItem rounds`);
-        }
-        if (round > 0) await sleep(25 * 2 ** round);
-        const result = await this.client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
-        );
-        for (const item of result.Responses?.[this.tableName] ?? []) {
-          const product = productFromItem(item);
-          found.set(product.productId, product);
-        }
-        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
+    const items = await batchGetItems(
+      this.client,
+      this.tableName,
+      [...new Set(productIds)].map((productId) => ({ productId })),
+      true,
+    );
+    const products = await this.summed(
+      items.filter((item) => !isStockBucket(item)),
+      true,
+    );
+    return new Map(products.map((product) => [product.productId, product]));
+  }
+
+  /** A product, its stock summed over its buckets if it is hot; a bucket is no product. */
+  private async readProduct(productId: string, consistent: boolean): Promise<Product | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { productId }, ConsistentRead: consistent }),
+    );
+    if (!Item || isStockBucket(Item)) return undefined;
+    const [product] = await this.summed([Item], consistent);
+    return product;
+  }
+
+  /** The products of the items, each hot one's stock the sum of its buckets. */
+  private async summed(
+    items: readonly Record<string, unknown>[],
+    consistent: boolean,
+  ): Promise<Product[]> {
+    return (await this.summedItems(items, consistent)).map(productFromItem);
+  }
+
+  private async summedItems(
+    items: readonly Record<string, unknown>[],
+    consistent: boolean,
+  ): Promise<Record<string, unknown>[]> {
+    const views = await withBucketStock(this.client, this.tableName, items, consistent);
+    return views.map((view) => view.item);
   }
 
   /**
@@ -164,14 +186,16 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
               ScanIndexForward: !backward,
             }),
           )
-        : await this.client.send(new ScanCommand(common));
+        : await this.client.send(
+            new ScanCommand({ ...common, FilterExpression: ON_SALE_IN_TABLE }),
+          );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
       if (!startKey) break;
     }
     const read = byCategory
       ? await this.categoryPage(items, size)
-      : toPage(items, size, keyNames, productFromItem);
+      : toPage(await this.summedItems(items, false), size, keyNames, productFromItem);
     return backward ? readBackward(read) : read;
   }
 
@@ -200,19 +224,21 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
   }
 
   async getProductForChange(productId: string): Promise<Product | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { productId }, ConsistentRead: true }),
-    );
-    return Item ? productFromItem(Item) : undefined;
+    return this.readProduct(productId, true);
   }
 
   async *allProducts(): AsyncIterable<readonly Product[]> {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
-        new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey }),
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          FilterExpression: "attribute_not_exists(bucketOf)",
+          ExclusiveStartKey,
+        }),
       );
-      const products = (page.Items ?? []).map(productFromItem);
+      const products = await this.summed(page.Items ?? [], true);
       products.sort((a, b) => a.productId.localeCompare(b.productId));
       if (products.length > 0) yield products;
       ExclusiveStartKey = page.LastEvaluatedKey;
@@ -295,7 +321,9 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
             TableName: this.tableName,
             Key: { productId },
             UpdateExpression: "SET stock = stock + :delta, updatedAt = :at",
-            ConditionExpression: "attribute_exists(productId) AND stock = :expected",
+            // A hot product's stock is in its buckets: it is adjusted there, below.
+            ConditionExpression:
+              "attribute_exists(productId) AND attribute_not_exists(stockBuckets) AND stock = :expected",
             ExpressionAttributeValues: {
               ":delta": delta,
               ":expected": expectedStock,
@@ -308,7 +336,137 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
       ],
       `adjusting the stock of ${productId}`,
     );
-    return productWrite(outcome);
+    const old = outcome === "written" ? undefined : outcome[0]?.Item;
+    if (!old || unmarshall(old).stockBuckets === undefined) return productWrite(outcome);
+    // Every bucket gets its even share of the new total, so the adjustment also evens out
+    // buckets that orders drained unevenly.
+    return this.relayStock(productId, expectedStock, entry, (buckets) =>
+      buckets === undefined ? undefined : { buckets, total: expectedStock + delta },
+    );
+  }
+
+  async spreadStock(
+    productId: string,
+    buckets: number,
+    expectedStock: number,
+    entry: ProductHistoryEntry,
+  ): Promise<CatalogWrite> {
+    return this.relayStock(productId, expectedStock, entry, () => ({
+      buckets: buckets >= 2 ? buckets : undefined,
+      total: expectedStock,
+    }));
+  }
+
+  /**
+   * Rewrites where a product's stock lives and how much it holds, in one transaction with
+   * the entry: the product item and every bucket, each conditioned on the value just read
+   * (a bucket without stock on staying so), so an order or a release landing between the
+   * read and the write cancels it and the caller reads again ("conditionFailed"). The new
+   * total goes evenly to the buckets, the remainder to the first, or onto the product when
+   * there are none. A bucket no longer used is retired, not deleted: its `stock` attribute
+   * removed, which no order can take from and no release can add to (both are conditioned
+   * on it), and a Put is a write the functions that change the catalog may already make.
+   * `next` learns how many buckets the product has now (none: not hot) and says how many it
+   * is to have and their total, or undefined to give up ("conditionFailed").
+   */
+  private async relayStock(
+    productId: string,
+    expectedStock: number,
+    entry: ProductHistoryEntry,
+    next: (
+      buckets: number | undefined,
+    ) => { readonly buckets: number | undefined; readonly total: number } | undefined,
+  ): Promise<CatalogWrite> {
+    const bucketKeys = bucketNumbers(MAX_STOCK_BUCKETS).map((k) => stockBucketKey(productId, k));
+    const items = await batchGetItems(
+      this.client,
+      this.tableName,
+      [productId, ...bucketKeys].map((key) => ({ productId: key })),
+      true,
+    );
+    const item = items.find((found) => found.productId === productId);
+    if (!item) return "notFound";
+    const product = productFromItem(item);
+    const was = new Map(
+      items
+        .filter(isStockBucket)
+        .map(stockBucketFromItem)
+        .flatMap((bucket) =>
+          bucket.stock === undefined ? [] : [[bucket.productId, bucket.stock] as const],
+        ),
+    );
+    const total = product.stockBuckets
+      ? bucketKeys.slice(0, product.stockBuckets).reduce((sum, key) => sum + (was.get(key) ?? 0), 0)
+      : product.stock;
+    if (total !== expectedStock) return "conditionFailed";
+    const target = next(product.stockBuckets);
+    if (!target || target.total < 0) return "conditionFailed";
+    const shares = target.buckets ? evenShares(target.total, target.buckets) : [];
+    // Every move is a new layout, written into the product and each of its buckets: a reader
+    // who finds them differ has read across a move (withBucketStock).
+    const layoutWas = typeof item.stockLayout === "number" ? item.stockLayout : undefined;
+    const layout = (layoutWas ?? 0) + 1;
+    const bucketWrites = bucketKeys.flatMap((key, k): TransactItems => {
+      const before = was.get(key);
+      const share = shares[k];
+      if (share === undefined && before === undefined) return [];
+      return [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              productId: key,
+              bucketOf: productId,
+              layout,
+              ...(share === undefined ? {} : { stock: share }),
+            },
+            ...(before === undefined
+              ? { ConditionExpression: "attribute_not_exists(stock)" }
+              : {
+                  ConditionExpression: "stock = :was",
+                  ExpressionAttributeValues: { ":was": before },
+                }),
+          },
+        },
+      ];
+    });
+    const outcome = await transactWrite(
+      this.client,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { productId },
+            // While hot, the product's own stock is 0: everything is in the buckets.
+            UpdateExpression: target.buckets
+              ? "SET stock = :stock, stockBuckets = :buckets, stockLayout = :layout, updatedAt = :at"
+              : "SET stock = :stock, stockLayout = :layout, updatedAt = :at REMOVE stockBuckets",
+            ConditionExpression: [
+              "stock = :stockWas",
+              product.stockBuckets
+                ? "stockBuckets = :bucketsWas"
+                : "attribute_not_exists(stockBuckets)",
+              layoutWas === undefined
+                ? "attribute_not_exists(stockLayout)"
+                : "stockLayout = :layoutWas",
+            ].join(" AND "),
+            ExpressionAttributeValues: {
+              ":stock": target.buckets ? 0 : target.total,
+              ":stockWas": product.stock,
+              ":layout": layout,
+              ...(layoutWas === undefined ? {} : { ":layoutWas": layoutWas }),
+              ":at": entry.at,
+              ...(target.buckets ? { ":buckets": target.buckets } : {}),
+              ...(product.stockBuckets ? { ":bucketsWas": product.stockBuckets } : {}),
+            },
+          },
+        },
+        ...bucketWrites,
+        this.historyPut(entry),
+      ],
+      `moving the stock of ${productId}`,
+    );
+    return outcome === "written" ? "written" : "conditionFailed";
   }
 
   /** The entry, owing its event: in the sparse index of owed events until published. */
@@ -334,6 +492,156 @@ export class DynamoProductRepository implements CatalogAdminRepository, LowStock
       }),
     );
   }
+}
+
+/** The shares of `total` over `buckets`: even, the remainder to the first. */
+function evenShares(total: number, buckets: number): number[] {
+  const share = Math.floor(total / buckets);
+  return bucketNumbers(buckets).map((k) => (k === 0 ? total - share * (buckets - 1) : share));
+}
+
+/** The numbers of `count` buckets: 0 to count - 1. */
+export function bucketNumbers(count: number): number[] {
+  return Array.from({ length: count }, (_, k) => k);
+}
+
+/**
+ * The key of bucket `bucket` of a hot product's stock: an item of the products table with
+ * a partition key of its own. No product id holds `#` (productIdSchema), so none can be
+ * mistaken for a bucket. Its `bucketOf` names the product, and it has no category: it is
+ * in no category index, and the scans filter it out.
+ */
+export function stockBucketKey(productId: string, bucket: number): string {
+  return `${productId}#stock#${bucket}`;
+}
+
+/** An item of the products table that is a stock bucket, not a product. */
+export function isStockBucket(item: Record<string, unknown>): boolean {
+  return item.bucketOf !== undefined;
+}
+
+const stockBucketSchema = z.object({
+  productId: z.string(),
+  bucketOf: z.string(),
+  // A retired bucket (of a product spread over fewer buckets since) has none.
+  stock: z.number().int().optional(),
+});
+
+export function stockBucketFromItem(
+  item: Record<string, unknown>,
+): z.infer<typeof stockBucketSchema> {
+  const parsed = stockBucketSchema.safeParse(item);
+  if (!parsed.success) {
+    throw new CorruptRecordError(`stock bucket ${String(item.productId)} is malformed`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+/** A product item as read, its `stock` the sum of its buckets if it is hot, and each bucket's. */
+export interface StockView {
+  readonly item: Record<string, unknown>;
+  /** A hot product's stock, bucket by bucket. */
+  readonly buckets?: readonly number[];
+}
+
+/** A product whose buckets keep being read across moves of its stock gives up after this. */
+const MAX_STOCK_READS = 5;
+
+/**
+ * The product items, each hot one's `stock` the sum of its buckets: one BatchGetItem for the
+ * buckets of them all, consistent if the items were read consistently, so the sum is as
+ * fresh as the rest of the product. A move of the stock (relayStock) between the product's
+ * read and its buckets' shows as a bucket of another layout than the product's, or retired:
+ * that product is read again, so a sum is never half of one layout and half of another.
+ */
+export async function withBucketStock(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+  consistent: boolean,
+): Promise<StockView[]> {
+  const views = new Map<unknown, StockView>(items.map((item) => [item.productId, { item }]));
+  let hot = items.filter((item) => typeof item.stockBuckets === "number");
+  for (let read = 1; hot.length > 0; read++) {
+    if (read > MAX_STOCK_READS) {
+      throw new ContentionError(`the stock of ${String(hot[0]?.productId)} kept moving`);
+    }
+    const keys = hot.flatMap((item) =>
+      bucketNumbers(Number(item.stockBuckets)).map((k) => ({
+        productId: stockBucketKey(String(item.productId), k),
+      })),
+    );
+    // Read again after a move, the product and its buckets are read consistently: an
+    // eventually consistent read might go on showing the product from before the move.
+    const fresh = consistent || read > 1;
+    const found = new Map(
+      (await batchGetItems(client, tableName, keys, fresh)).map((bucket) => [
+        bucket.productId,
+        bucket,
+      ]),
+    );
+    const moved: Record<string, unknown>[] = [];
+    for (const item of hot) {
+      const productId = String(item.productId);
+      const buckets = bucketNumbers(Number(item.stockBuckets)).map((k) =>
+        found.get(stockBucketKey(productId, k)),
+      );
+      const layout = item.stockLayout;
+      if (buckets.every((b) => typeof b?.stock === "number" && b.layout === layout)) {
+        const stock = buckets.map((b) => Number(b?.stock));
+        const total = stock.reduce((sum, units) => sum + units, 0);
+        views.set(item.productId, { item: { ...item, stock: total }, buckets: stock });
+      } else {
+        moved.push(item);
+      }
+    }
+    if (moved.length === 0) break;
+    const again = await batchGetItems(
+      client,
+      tableName,
+      moved.map((item) => ({ productId: item.productId })),
+      true,
+    );
+    for (const item of again) views.set(item.productId, { item });
+    hot = again.filter((item) => typeof item.stockBuckets === "number");
+  }
+  // A product gone between the reads is left out, as if it had not been there.
+  return items.flatMap((item) => {
+    const view = views.get(item.productId);
+    return view ? [view] : [];
+  });
+}
+
+/**
+ * The items of `keys` that exist, read in BatchGetItem requests of up to 100 keys, with the
+ * keys DynamoDB leaves unprocessed (under throttling) asked again after a pause.
+ */
+export async function batchGetItems(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  keys: readonly Record<string, unknown>[],
+  consistent: boolean,
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+    let batch = keys.slice(start, start + BATCH_GET_LIMIT);
+    for (let round = 0; batch.length > 0; round++) {
+      if (round === MAX_BATCH_ROUNDS) {
+        throw new Error(`items still unprocessed after ${round} BatchGetItem rounds`);
+      }
+      if (round > 0) await sleep(25 * 2 ** round);
+      const result = await client.send(
+        new BatchGetCommand({
+          RequestItems: { [tableName]: { Keys: [...batch], ConsistentRead: consistent } },
+        }),
+      );
+      found.push(...(result.Responses?.[tableName] ?? []));
+      batch = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
 }
 
 /**
@@ -364,7 +672,7 @@ const historyItemSchema = z.object({
   entryId: z.string(),
   at: z.string(),
   actor: z.string(),
-  change: z.enum(["CREATED", "UPDATED", "ARCHIVED", "STOCK_ADJUSTED"]),
+  change: z.enum(["CREATED", "UPDATED", "ARCHIVED", "STOCK_ADJUSTED", "STOCK_SPREAD"]),
   summary: z.string(),
   before: productStateSchema.optional(),
   after: productStateSchema,

@@ -204,6 +204,15 @@ export type Mutation = {
   createOrder: CreateOrderResult;
   /** Adds a product to the catalog. Admins only. */
   createProduct: CreateProductResult;
+  /**
+   * Makes a product hot for a sale faster than one stored item takes (about 500 orders a
+   * second): `buckets` (2 to 16) spreads its stock evenly over that many buckets, which orders
+   * draw from side by side, each order line from one bucket with the units. 0 or 1 gathers
+   * the stock back onto the product. The whole stock moves at once, with orders landing
+   * meanwhile: no unit is lost or made. Asking a hot product for the buckets it has evens them
+   * out again. Recorded in the product's history. Admins only.
+   */
+  setProductStockBuckets: SetProductStockBucketsResult;
   /** Ships a CONFIRMED order. Admins only. */
   shipOrder: ChangeOrderStatusResult;
   /** Changes a product's description or price, if it is still at `expectedVersion`. Admins only. */
@@ -236,6 +245,12 @@ export type MutationCreateOrderArgs = {
 
 export type MutationCreateProductArgs = {
   input: ProductInput;
+};
+
+
+export type MutationSetProductStockBucketsArgs = {
+  buckets: Scalars['Int']['input'];
+  productId: Scalars['ID']['input'];
 };
 
 
@@ -379,6 +394,11 @@ export type Product = {
   price: Money;
   /** Units that can still be ordered. */
   stock: Scalars['Int']['output'];
+  /**
+   * How many buckets the stock of a hot product is spread over (see setProductStockBuckets);
+   * null when it is not hot. Admins only.
+   */
+  stockBuckets?: Maybe<Scalars['Int']['output']>;
   updatedAt: Scalars['DateTime']['output'];
   /** Grows with each change of the product's description, price or status; stock moves leave it. */
   version: Scalars['Int']['output'];
@@ -396,6 +416,8 @@ export type ProductChange =
   | 'ARCHIVED'
   | 'CREATED'
   | 'STOCK_ADJUSTED'
+  /** The stock spread over buckets (the product made hot), or gathered back onto the product. */
+  | 'STOCK_SPREAD'
   | 'UPDATED';
 
 export type ProductConnection = {
@@ -588,6 +610,8 @@ export type Role =
   | 'ANONYMOUS'
   | 'CUSTOMER';
 
+export type SetProductStockBucketsResult = InvalidProduct | Product | ProductNotFound;
+
 /**
  * Live updates, pushed over WebSocket at the API's `/graphql` with the GraphQL over WebSocket
  * protocol (`graphql-transport-ws`, as the `graphql-ws` library speaks it); the token goes in
@@ -756,6 +780,11 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( ProductModel & { __typename: 'Product' } )
     | ( ProductAlreadyExists & { __typename: 'ProductAlreadyExists' } )
   ;
+  SetProductStockBucketsResult:
+    | ( InvalidProduct & { __typename: 'InvalidProduct' } )
+    | ( ProductModel & { __typename: 'Product' } )
+    | ( ProductNotFound & { __typename: 'ProductNotFound' } )
+  ;
   UpdateProductResult:
     | ( InvalidProduct & { __typename: 'InvalidProduct' } )
     | ( ProductModel & { __typename: 'Product' } )
@@ -830,6 +859,7 @@ export type ResolversTypes = {
   ProductUpdate: ProductUpdate;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
+  SetProductStockBucketsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SetProductStockBucketsResult']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   TimelineEntry: ResolverTypeWrapper<TimelineEntryModel>;
@@ -882,6 +912,7 @@ export type ResolversParentTypes = {
   ProductUnavailable: ProductUnavailable;
   ProductUpdate: ProductUpdate;
   Query: Record<PropertyKey, never>;
+  SetProductStockBucketsResult: ResolversUnionTypes<ResolversParentTypes>['SetProductStockBucketsResult'];
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   TimelineEntry: TimelineEntryModel;
@@ -1005,6 +1036,7 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   cancelOrder?: Resolver<ResolversTypes['ChangeOrderStatusResult'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'orderId'>>;
   createOrder?: Resolver<ResolversTypes['CreateOrderResult'], ParentType, ContextType, RequireFields<MutationCreateOrderArgs, 'input'>>;
   createProduct?: Resolver<ResolversTypes['CreateProductResult'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  setProductStockBuckets?: Resolver<ResolversTypes['SetProductStockBucketsResult'], ParentType, ContextType, RequireFields<MutationSetProductStockBucketsArgs, 'buckets' | 'productId'>>;
   shipOrder?: Resolver<ResolversTypes['ChangeOrderStatusResult'], ParentType, ContextType, RequireFields<MutationShipOrderArgs, 'orderId'>>;
   updateProduct?: Resolver<ResolversTypes['UpdateProductResult'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
 };
@@ -1078,6 +1110,7 @@ export type ProductResolvers<ContextType = RequestContext, ParentType extends Re
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   price?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   stock?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stockBuckets?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -1154,6 +1187,10 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
+export type SetProductStockBucketsResultResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SetProductStockBucketsResult'] = ResolversParentTypes['SetProductStockBucketsResult']> = {
+  __resolveType: TypeResolveFn<'InvalidProduct' | 'Product' | 'ProductNotFound', ParentType, ContextType>;
+};
+
 export type SubscriptionResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   myOrders?: SubscriptionResolver<ResolversTypes['Order'], "myOrders", ParentType, ContextType>;
   orderUpdated?: SubscriptionResolver<ResolversTypes['Order'], "orderUpdated", ParentType, ContextType, RequireFields<SubscriptionOrderUpdatedArgs, 'orderId'>>;
@@ -1221,6 +1258,7 @@ export type Resolvers<ContextType = RequestContext> = {
   ProductSnapshot?: ProductSnapshotResolvers<ContextType>;
   ProductUnavailable?: ProductUnavailableResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SetProductStockBucketsResult?: SetProductStockBucketsResultResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   TimelineEntry?: TimelineEntryResolvers<ContextType>;
   UpdateProductResult?: UpdateProductResultResolvers<ContextType>;

@@ -293,7 +293,7 @@ export const catalogLoaderFunction = {
   timeoutSeconds: 300,
   access: {
     tables: {
-      products: ["GetItem", "Scan", "PutItem", "UpdateItem"],
+      products: ["GetItem", "BatchGetItem", "Scan", "PutItem", "UpdateItem"],
       productHistory: ["PutItem", "UpdateItem"],
     },
     publish: true,

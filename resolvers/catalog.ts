@@ -43,6 +43,10 @@ export const catalogResolvers: Resolvers = {
       toCatalogResult<"ArchiveProductResult">(
         await services.catalogAdmin.archiveProduct(viewer, id),
       ),
+    setProductStockBuckets: async (_, { productId, buckets }, { services, viewer }) =>
+      toCatalogResult<"SetProductStockBucketsResult">(
+        await services.catalogAdmin.setStockBuckets(viewer, { productId, buckets }),
+      ),
   },
   ProductConnection: {
     edges: (page) => [...page.edges],
@@ -57,6 +61,8 @@ export const catalogResolvers: Resolvers = {
     history: async (product, _, { services, viewer }) => [
       ...(await services.catalogAdmin.history(viewer, product.productId)),
     ],
+    stockBuckets: (product, _, { services, viewer }) =>
+      services.catalogAdmin.stockBucketsOf(viewer, product) ?? null,
   },
   ProductHistoryEntry: {
     before: (entry) => entry.before ?? null,

@@ -115,6 +115,7 @@ export function catalogOutcome(
   | UnionMember<"CreateProductResult">
   | UnionMember<"UpdateProductResult">
   | UnionMember<"AdjustStockResult">
+  | UnionMember<"SetProductStockBucketsResult">
 > {
   switch (result.kind) {
     case "invalidProduct":

@@ -13,6 +13,7 @@ import {
   productInputSchema,
   productUpdateSchema,
   stockAdjustmentSchema,
+  stockBucketsSchema,
 } from "./product-input";
 
 /** The outcome of a catalog change: the product as it now is, or why nothing changed. */
@@ -149,6 +150,85 @@ export class CatalogAdminService {
       }
     }
     throw new ContentionError(`stock of ${productId} kept moving under ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /**
+   * Marks a product hot, its stock spread evenly over `buckets` (2 to MAX_STOCK_BUCKETS)
+   * that orders draw from side by side, or cold again (0 or 1), its stock back on the
+   * product. The whole stock moves in one transaction that names the total it read, so an
+   * order landing meanwhile makes it read and try again, and not a unit is lost or made.
+   * Asking a hot product for the buckets it has evens them out again (orders drain some
+   * faster than others); a cold product asked to be cold is left alone.
+   */
+  async setStockBuckets(
+    viewer: Viewer,
+    input: { productId: string; buckets: number },
+  ): Promise<CatalogResult> {
+    const actor = actorOf(requireAdmin(viewer));
+    const parsed = parseWith(stockBucketsSchema, input);
+    if (!parsed.ok) return { kind: "invalidProduct", ...parsed };
+    const { productId } = parsed.value;
+    // One bucket is the product's own stock: it takes no spreading.
+    const buckets = parsed.value.buckets >= 2 ? parsed.value.buckets : undefined;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const current = await this.deps.products.getProductForChange(productId);
+      if (!current) return { kind: "productNotFound", productId };
+      if (buckets === undefined && current.stockBuckets === undefined) {
+        return { kind: "changed", product: current };
+      }
+      const change = this.newChange("STOCK_SPREAD", actor);
+      const summary = buckets
+        ? `spread ${current.stock} in stock over ${buckets} buckets`
+        : `gathered ${current.stock} in stock from ${current.stockBuckets} buckets onto the product`;
+      const state = stateOf(current);
+      // The total does not move: to those who follow stock events, this is an adjustment by 0.
+      const event: ShopEvent = {
+        eventId: `stock_adjusted:${change.id}`,
+        eventType: "stock_adjusted",
+        version: 1,
+        occurredAt: change.at,
+        data: {
+          productId,
+          delta: 0,
+          stockBefore: current.stock,
+          stockAfter: current.stock,
+          reason: summary,
+          actor,
+          adjustedAt: change.at,
+        },
+      };
+      const entry: ProductHistoryEntry = {
+        ...change.entry(productId),
+        summary,
+        before: state,
+        after: state,
+        stockBefore: current.stock,
+        stockAfter: current.stock,
+        event,
+      };
+      const written = await this.deps.products.spreadStock(
+        productId,
+        buckets ?? 0,
+        current.stock,
+        entry,
+      );
+      if (written === "notFound") return { kind: "productNotFound", productId };
+      if (written === "written") {
+        await this.announce(entry);
+        const { stockBuckets: _, ...product } = current;
+        return {
+          kind: "changed",
+          product: buckets ? { ...product, stockBuckets: buckets } : product,
+        };
+      }
+    }
+    throw new ContentionError(`stock of ${productId} kept moving under ${MAX_ATTEMPTS} attempts`);
+  }
+
+  /** How many buckets a product's stock is spread over (none: it is not hot). Admins only. */
+  stockBucketsOf(viewer: Viewer, product: Product): number | undefined {
+    requireAdmin(viewer);
+    return product.stockBuckets;
   }
 
   /**

@@ -32,10 +32,25 @@ export interface CatalogAdminRepository extends ProductRepository {
     expectedVersion: number,
     entry: ProductHistoryEntry,
   ): Promise<CatalogWrite>;
-  /** Moves the stock by `delta`, if it is still `expectedStock` (orders may move it meanwhile). */
+  /**
+   * Moves the stock by `delta`, if it is still `expectedStock` (orders may move it
+   * meanwhile). A hot product's buckets are each set to an even share of the new total.
+   */
   adjustStock(
     productId: string,
     delta: number,
+    expectedStock: number,
+    entry: ProductHistoryEntry,
+  ): Promise<CatalogWrite>;
+  /**
+   * Moves the whole stock, if it is still `expectedStock`, into `buckets` even shares (2 to
+   * MAX_STOCK_BUCKETS: the product is hot), or with 0 or 1 back onto the product itself,
+   * in one transaction with the entry. `conditionFailed` when an order moved the stock
+   * meanwhile: read again and retry.
+   */
+  spreadStock(
+    productId: string,
+    buckets: number,
     expectedStock: number,
     entry: ProductHistoryEntry,
   ): Promise<CatalogWrite>;

@@ -1,7 +1,8 @@
 import type { ProductState, ShopEvent } from "../shared/events";
 import type { Product } from "./product";
 
-export type ProductChange = "CREATED" | "UPDATED" | "ARCHIVED" | "STOCK_ADJUSTED";
+/** `STOCK_SPREAD`: the stock moved into buckets (a hot product), or back onto the product. */
+export type ProductChange = "CREATED" | "UPDATED" | "ARCHIVED" | "STOCK_ADJUSTED" | "STOCK_SPREAD";
 
 /**
  * One change of the catalog: who made it, when, the product before and after, and the

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { EVENT_LIMITS } from "../shared/events";
 import { CURRENCY } from "../shared/money";
+import { MAX_STOCK_BUCKETS } from "./product";
 
 /** The most a product may cost: $100,000.00. */
 export const MAX_PRICE_CENTS = 10_000_000;
@@ -108,6 +109,15 @@ export const stockAdjustmentSchema = z.object({
   reason: text(EVENT_LIMITS.reasonLength),
 });
 export type StockAdjustment = z.infer<typeof stockAdjustmentSchema>;
+
+export const stockBucketsSchema = z.object({
+  productId: productIdSchema,
+  buckets: z
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must not be negative")
+    .max(MAX_STOCK_BUCKETS, `must be at most ${MAX_STOCK_BUCKETS}`),
+});
 
 /** A parse that failed, as the field it failed on and why, or the parsed value. */
 export type Parsed<T> =

@@ -100,13 +100,22 @@ export class OrderService {
     const created = orderCreatedEvent(draft);
     const order: Order = { ...draft, owed: { [created.eventId]: created } };
 
-    const reserved = await this.deps.orders.placeOrder(order, idempotency);
+    const hot = new Map(
+      [...products.values()].flatMap((product) =>
+        product.stockBuckets ? [[product.productId, product.stockBuckets] as const] : [],
+      ),
+    );
+    const reserved = await this.deps.orders.placeOrder(order, idempotency, hot);
     switch (reserved.kind) {
       case "placed":
         // Published at once, so the order is decided without waiting for the orders stream;
         // cleared from the outbox after the answer (OrderOutbox.announce).
         await this.outbox.announce(order.orderId, created);
-        return { kind: "placed", order, replayed: false };
+        return {
+          kind: "placed",
+          order: reserved.items ? { ...order, items: reserved.items } : order,
+          replayed: false,
+        };
       case "insufficientStock": {
         const requested =
           request.items.find((i) => i.productId === reserved.productId)?.quantity ?? 0;

@@ -10,6 +10,11 @@ export interface OrderLine {
   readonly quantity: number;
   readonly unitPriceCents: number;
   readonly lineTotalCents: number;
+  /**
+   * The stock bucket of a hot product the line's units were taken from, so a release puts
+   * them back there. Absent: they came from the product's own stock.
+   */
+  readonly stockBucket?: number | undefined;
 }
 
 export interface Order {

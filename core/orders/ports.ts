@@ -1,7 +1,7 @@
 import type { FraudAssessment } from "../fraud/fraud-scoring";
 import type { ShopEvent } from "../shared/events";
 import type { Page, PageRequest } from "../shared/page";
-import type { Order, OrderHistoryEntry } from "./order";
+import type { Order, OrderHistoryEntry, OrderLine } from "./order";
 import type { OrderStatus } from "./order-status";
 
 /** Remembers which order an idempotency key produced, and from which request. */
@@ -16,7 +16,8 @@ export interface IdempotencyRecord {
 export type IdempotencyClaim = Omit<IdempotencyRecord, "orderId">;
 
 export type ReservationResult =
-  | { readonly kind: "placed" }
+  /** `items`: the lines as stored, when one took its units from a hot product's bucket. */
+  | { readonly kind: "placed"; readonly items?: readonly OrderLine[] }
   | { readonly kind: "insufficientStock"; readonly productId: string; readonly available: number }
   | { readonly kind: "productNotFound"; readonly productId: string }
   /** Archived between the pricing and the reservation. */
@@ -27,9 +28,15 @@ export interface OrderRepository {
   /**
    * Atomically stores the order and takes each line's quantity off its product's stock,
    * together with the idempotency record when one is given. Either all of it is written
-   * or none of it is.
+   * or none of it is. `stockBuckets` names the hot products as read, with the number of
+   * buckets each one's stock is spread over: a line of one takes its units from one bucket
+   * that has them. (A product that turned hot or cold since it was read is found out.)
    */
-  placeOrder(order: Order, idempotency?: IdempotencyClaim): Promise<ReservationResult>;
+  placeOrder(
+    order: Order,
+    idempotency?: IdempotencyClaim,
+    stockBuckets?: ReadonlyMap<string, number>,
+  ): Promise<ReservationResult>;
   getOrder(orderId: string): Promise<Order | undefined>;
   listCustomerOrders(customerId: string, page: PageRequest): Promise<Page<Order>>;
   getIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined>;

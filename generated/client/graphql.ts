@@ -71,6 +71,8 @@ export type ProductChange =
   | 'ARCHIVED'
   | 'CREATED'
   | 'STOCK_ADJUSTED'
+  /** The stock spread over buckets (the product made hot), or gathered back onto the product. */
+  | 'STOCK_SPREAD'
   | 'UPDATED';
 
 export type ProductInput = {
