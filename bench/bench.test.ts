@@ -63,6 +63,34 @@ describe("the benchmark commands", () => {
     expect(Math.min(...figures.live, ...figures.polled)).toBeGreaterThanOrEqual(0);
   }, 150_000);
 
+  it("npm run scale measures both scenarios and books every order's writes away from any single product or category", async () => {
+    // Run small it proves nothing about the ceiling (the machine is shared): it may exit 1.
+    const { stdout } = await run("npm", ["run", "-s", "scale", "--", "10", "2"], {
+      timeout: 240_000,
+    }).catch((error: { stdout?: string; code?: number }) => {
+      expect(error.code).toBe(1);
+      return { stdout: error.stdout ?? "" };
+    });
+    const reports = stdout
+      .split("\n")
+      .filter((line) => line.startsWith("SCALE_JSON "))
+      .map((line) => JSON.parse(line.slice("SCALE_JSON ".length)));
+    expect(reports.map((r) => r.scenario)).toEqual(["catalog", "one-product"]);
+    for (const report of reports) {
+      const rows = report.rows as { what: string; units?: { write: number } }[];
+      // What the shop's code writes, counted: the analytics shards, the outbox index, lambdas.
+      expect(rows.map((row) => row.what)).toEqual(
+        expect.arrayContaining(["analytics DAY#<day>#<shard>", "lambda api", "sns publish"]),
+      );
+      // An order's stock write never reaches the category index.
+      expect(rows.filter((row) => row.what.includes("byCategory"))).toEqual([]);
+    }
+    // The hot product's orders draw from its buckets: its own item takes no write.
+    const hot = reports[1].rows as { what: string; units?: { write: number } }[];
+    expect(hot.find((row) => row.what === "products <product>")?.units?.write).toBe(0);
+    expect(hot.find((row) => row.what === "products <product>#stock#<bucket>")).toBeDefined();
+  }, 300_000);
+
   it("npm run bench:pipeline refuses an unknown mode", async () => {
     await expect(
       run("npm", ["run", "-s", "bench:pipeline", "--", "fastest"]),

@@ -569,7 +569,8 @@ export const SCALE = {
     snsPublishPerSecond: 30_000,
     /**
      * Lambda's concurrent executions per account: 3,000, raised by a quota request from the
-     * default 1,000 (which carries about 4,000 orders a second) before the target is needed.
+     * default 1,000, which the reservations above (api 1,000, inventory 50) would overfill:
+     * AWS keeps 100 of the quota unreserved.
      */
     lambdaConcurrency: 3000,
     /** The API's stage throttle (API Gateway's default account quota is 10,000 a second). */

@@ -41,6 +41,7 @@ const RUN_ELSEWHERE: readonly { command: RegExp; by: string; evidence: string }[
   { command: /^npm run dev$/, by: "local/cli/dev.test.ts", evidence: "--watch" },
   { command: /^npm run bench:pipeline -- /, by: "bench/bench.test.ts", evidence: "bench:pipeline" },
   { command: /^npm run bench:live -- /, by: "bench/bench.test.ts", evidence: "bench:live" },
+  { command: /^npm run scale( -- [\d ]+)?$/, by: "bench/bench.test.ts", evidence: '"scale"' },
   {
     command: /^npm run catalog -- import catalog\.csv --stack /,
     by: "local/cli/catalog.test.ts",
