@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { type DailySales, dayOf, type ProductSales } from "../core/analytics/daily-sales";
+import { type DailySales, dayOf, minuteOf, type ProductSales } from "../core/analytics/daily-sales";
 import type { AnalyticsRepository } from "../core/analytics/ports";
 import { unitsIn } from "../core/orders/order";
 import type { OrderCreatedData, StockAdjustedData } from "../core/shared/events";
@@ -38,6 +38,14 @@ export function analyticsDayKey(day: string, shard: number): string {
   return `DAY#${day}#${shard}`;
 }
 
+/** The partition key of one shard of a minute's per-product order counts. */
+export function analyticsMinuteKey(minute: string, shard: number): string {
+  return `MINUTE#${minute}#${shard}`;
+}
+
+/** A minute's order counts are read within the hour, and kept a day. */
+const MINUTE_TTL_SECONDS = 24 * 60 * 60;
+
 /**
  * The key days were counted under before their counters were sharded; still read, so those
  * days keep answering, and never written any more.
@@ -69,12 +77,42 @@ export class DynamoAnalyticsRepository implements AnalyticsRepository {
         ExpressionAttributeValues: { ":one": 1, ":units": orderUnits, ":revenue": revenueCents },
       },
     });
+    // Each product's orders in the minute, for finding a product sold fast enough to be hot;
+    // sharded as the day is, so a flash sale's product is no hot key here either.
+    const minutePk = analyticsMinuteKey(minuteOf(order.createdAt), analyticsShardOf(eventId));
+    const expiresAt = Math.floor(Date.parse(order.createdAt) / 1000) + MINUTE_TTL_SECONDS;
     return this.countOnce(eventId, [
       add("TOTAL", units, order.totalCents),
       ...order.items.map((line) =>
         add(`PRODUCT#${line.productId}`, line.quantity, line.lineTotalCents),
       ),
+      ...order.items.map((line) => ({
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: minutePk, sk: `PRODUCT#${line.productId}` },
+          UpdateExpression: "ADD orders :one SET expiresAt = :expires",
+          ExpressionAttributeValues: { ":one": 1, ":expires": expiresAt },
+        },
+      })),
     ]);
+  }
+
+  async productOrdersInMinute(minute: string): Promise<ReadonlyMap<string, number>> {
+    const counts = new Map<string, number>();
+    const shards = await Promise.all(
+      Array.from({ length: ANALYTICS_DAY_SHARDS }, (_, shard) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          KeyConditionExpression: "pk = :pk",
+          ExpressionAttributeValues: { ":pk": analyticsMinuteKey(minute, shard) },
+        }),
+      ),
+    );
+    for (const item of shards.flat()) {
+      const productId = String(item.sk).slice("PRODUCT#".length);
+      counts.set(productId, (counts.get(productId) ?? 0) + Number(item.orders ?? 0));
+    }
+    return counts;
   }
 
   async countStockAdjustment(

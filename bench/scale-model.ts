@@ -139,6 +139,7 @@ function shapeOf(table: TableName, index: string | undefined, key: string): stri
   if (table === "analytics")
     return key
       .replace(/^EVENT#.*/, "EVENT#<event>")
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d/, "<minute>")
       .replace(/\d{4}-\d\d-\d\d/, "<day>")
       .replace(/#\d+$/, "#<shard>");
   if (index?.startsWith("byCategory")) return "<category>";

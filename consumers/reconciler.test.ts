@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
-import type { ReconcileReport } from "../core/orders/reconciler";
+import { DynamoProductRepository } from "../adapters/dynamo-product-repository";
 import { NOT_SETTLED_REASON } from "../core/orders/reconciler";
 import { consumers } from "../infra/topology";
 import { buildFunction } from "../local/lambda/functions";
@@ -15,6 +16,7 @@ import {
   eventually,
   type TestShop,
 } from "../test/support/test-shop";
+import type { ReconcilerReport as ReconcileReport } from "./reconciler";
 
 let shop: TestShop;
 let sns: FaultProxy;
@@ -25,6 +27,8 @@ beforeAll(async () => {
   await shop.putProducts([
     aProduct({ productId: "clock", stock: 10 }),
     aProduct({ productId: "lamp", stock: 10 }),
+    aProduct({ productId: "fast", stock: 1000 }),
+    aProduct({ productId: "slow", stock: 1000 }),
   ]);
   sns = await startFaultProxy(shop.endpoints.snsSqs);
   repository = new DynamoOrderRepository(shop.local.document, shop.provisioned.tableNames);
@@ -160,5 +164,58 @@ describe("the reconciler", () => {
     } finally {
       await inventory?.stop();
     }
+  });
+
+  it("makes a product hot when the last minute's orders of it reach the threshold, once", async () => {
+    const analytics = new DynamoAnalyticsRepository(
+      shop.local.document,
+      shop.provisioned.tableNames.analytics,
+    );
+    // Counted in this minute and the one before, so whichever minute the run reads as the
+    // last whole one, it finds them.
+    const now = Date.now();
+    const count = (productId: string, n: number) =>
+      Promise.all(
+        [now - 60_000, now].flatMap((at) =>
+          Array.from({ length: n }, (_, i) =>
+            analytics.countOrder(`rate-${productId}-${at}-${i}`, {
+              orderId: `rate-${productId}-${at}-${i}`,
+              customerId: "fan",
+              status: "PENDING",
+              items: [
+                {
+                  productId,
+                  productName: productId,
+                  quantity: 1,
+                  unitPriceCents: 100,
+                  lineTotalCents: 100,
+                },
+              ],
+              totalCents: 100,
+              currency: "USD",
+              createdAt: new Date(at).toISOString(),
+            }),
+          ),
+        ),
+      );
+    await count("fast", 6);
+    await count("slow", 2);
+    const settings = { HOT_PRODUCT_ORDERS_PER_MINUTE: "5", HOT_PRODUCT_BUCKETS: "4" };
+
+    expect((await reconcile(settings)).madeHot).toEqual(["fast"]);
+    const products = new DynamoProductRepository(
+      shop.local.document,
+      shop.provisioned.tableNames.products,
+    );
+    // Spread over 4 buckets, not a unit made or lost; the slow seller left alone.
+    expect(await products.getProduct("fast")).toMatchObject({ stockBuckets: 4, stock: 1000 });
+    expect((await products.getProduct("slow"))?.stockBuckets).toBeUndefined();
+    const history = await shop.services().catalogAdmin.history(asAdmin, "fast");
+    expect(history.at(-1)).toMatchObject({
+      change: "STOCK_SPREAD",
+      actor: "admin:hot-product-watch",
+    });
+    // Already hot: the next run leaves it as it is.
+    expect((await reconcile(settings)).madeHot).toEqual([]);
   });
 });

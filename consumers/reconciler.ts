@@ -2,10 +2,17 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { ScheduledEvent } from "aws-lambda";
 import { createSnsClient } from "../adapters/aws-clients";
 import { type Environment, readConfig, serviceLocation } from "../adapters/config";
+import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
-import { DynamoProductHistoryRepository } from "../adapters/dynamo-product-repository";
+import {
+  DynamoProductHistoryRepository,
+  DynamoProductRepository,
+} from "../adapters/dynamo-product-repository";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { SnsEventPublisher } from "../adapters/sns-event-publisher";
+import { uuidGenerator } from "../adapters/system-clock";
+import { CatalogAdminService } from "../core/catalog/catalog-admin";
+import { HotProductWatch } from "../core/catalog/hot-products";
 import { OrderLifecycle } from "../core/orders/order-lifecycle";
 import { OrderOutbox } from "../core/orders/outbox";
 import { type ReconcileReport, Reconciler } from "../core/orders/reconciler";
@@ -25,13 +32,23 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
     ...consumerSettings(vars),
     sns: serviceLocation(vars, "SNS"),
     ordersTable: vars.resource("ordersTable"),
+    productsTable: vars.resource("productsTable"),
     productHistoryTable: vars.resource("productHistoryTable"),
+    analyticsTable: vars.resource("analyticsTable"),
     orderEventsTopicArn: vars.resource("orderEventsTopic"),
     settings: {
       graceMs: 1000 * vars.number("OUTBOX_GRACE_SECONDS", 60, { min: 0, integer: true }),
       pendingTimeoutMs:
         1000 * vars.number("PENDING_TIMEOUT_SECONDS", 1800, { min: 1, integer: true }),
       alarmAfterMs: 1000 * vars.number("OWED_ALARM_SECONDS", 600, { min: 1, integer: true }),
+    },
+    hotProducts: {
+      // 200 orders a second: well before one product's item tops out near 500.
+      ordersPerMinute: vars.number("HOT_PRODUCT_ORDERS_PER_MINUTE", 12_000, {
+        min: 1,
+        integer: true,
+      }),
+      buckets: vars.number("HOT_PRODUCT_BUCKETS", 8, { min: 2, max: 16, integer: true }),
     },
   }));
   const runtime = createConsumerRuntime("reconciler", config, overrides);
@@ -42,16 +59,33 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
     createSnsClient(config.sns, config.sdk),
     config.orderEventsTopicArn,
   );
+  const productHistory = new DynamoProductHistoryRepository(
+    runtime.dynamodb.document,
+    config.productHistoryTable,
+  );
+  const products = new DynamoProductRepository(
+    runtime.dynamodb.document,
+    config.productsTable,
+    config.productHistoryTable,
+  );
+  const hotProducts = new HotProductWatch({
+    rates: new DynamoAnalyticsRepository(runtime.dynamodb.document, config.analyticsTable),
+    products,
+    admin: new CatalogAdminService({
+      products,
+      history: productHistory,
+      publisher,
+      clock: runtime.clock,
+      ids: uuidGenerator,
+      logger: runtime.logger,
+    }),
+    logger: runtime.logger,
+    settings: config.hotProducts,
+  });
   const reconciler = new Reconciler({
     orders,
     outbox: new OrderOutbox({ orders, publisher, logger: runtime.logger }),
-    catalog: {
-      history: new DynamoProductHistoryRepository(
-        runtime.dynamodb.document,
-        config.productHistoryTable,
-      ),
-      publisher,
-    },
+    catalog: { history: productHistory, publisher },
     lifecycle: new OrderLifecycle(orders, runtime.clock),
     now: () => runtime.clock.now().getTime(),
     logger: runtime.logger,
@@ -60,10 +94,13 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   return async (
     _event: ScheduledEvent | Record<string, never>,
     context: { getRemainingTimeInMillis(): number },
-  ): Promise<ReconcileReport> => {
+  ): Promise<ReconcilerReport> => {
     const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
     try {
-      const report = await reconciler.run(deadline);
+      const report = {
+        ...(await reconciler.run(deadline)),
+        madeHot: await hotProducts.run(runtime.clock.now()),
+      };
       runtime.metrics.addMetric("OwedEventsRedelivered", MetricUnit.Count, report.redelivered);
       runtime.metrics.addMetric("OrdersTimedOut", MetricUnit.Count, report.timedOut);
       runtime.metrics.addMetric("OldestOwedEventAge", MetricUnit.Seconds, report.oldestOwedSeconds);
@@ -74,4 +111,7 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   };
 }
 
-export const handler = lazyHandler<ScheduledEvent, ReconcileReport>(buildHandler);
+/** What a run did: the reconciling, and the products it made hot by their order rate. */
+export type ReconcilerReport = ReconcileReport & { readonly madeHot: readonly string[] };
+
+export const handler = lazyHandler<ScheduledEvent, ReconcilerReport>(buildHandler);

@@ -485,7 +485,10 @@ export const consumers = {
     access: {
       tables: {
         orders: ["GetItem", "Query", "UpdateItem"],
-        productHistory: ["GetItem", "Query", "UpdateItem"],
+        // Making a fast-selling product hot: its stock moved into buckets, with its history.
+        products: ["GetItem", "BatchGetItem", "PutItem", "UpdateItem"],
+        productHistory: ["GetItem", "Query", "PutItem", "UpdateItem"],
+        analytics: ["Query"],
         eventLog: EVENT_LOG_WRITES,
       },
       publish: true,

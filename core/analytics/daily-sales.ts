@@ -21,3 +21,8 @@ export interface ProductSales {
 export function dayOf(instant: string): string {
   return instant.slice(0, 10);
 }
+
+/** The UTC minute of an ISO-8601 instant, such as 2026-11-24T21:05. */
+export function minuteOf(instant: string): string {
+  return new Date(instant).toISOString().slice(0, 16);
+}

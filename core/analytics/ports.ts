@@ -6,7 +6,13 @@ export interface DailySalesReader {
   getDailySales(day: string): Promise<DailySales>;
 }
 
-export interface AnalyticsRepository extends DailySalesReader {
+/** How fast each product sells: its orders in one minute. */
+export interface OrderRateReader {
+  /** Orders of each product created in the UTC minute (`2026-11-24T21:05`); none are absent. */
+  productOrdersInMinute(minute: string): Promise<ReadonlyMap<string, number>>;
+}
+
+export interface AnalyticsRepository extends DailySalesReader, OrderRateReader {
   /**
    * Adds one order to its day's counters, atomically and at most once per event id.
    * Returns "duplicate" when this event was counted before.
