@@ -1,8 +1,9 @@
 /**
  * What DynamoDB work lands on each partition key, measured: an SDK middleware asks every
  * request for its consumed capacity (`ReturnConsumedCapacity: INDEXES`, which DynamoDB Local
- * answers as DynamoDB does: by item size, doubled in transactions, per index) and books the
- * units on the keys the request names. A transaction's units for one table are shared evenly
+ * answers as DynamoDB does: by item size, doubled in transactions, per index; at least a unit
+ * per item written, which it does not always report) and books the units on the keys the
+ * request names. A transaction's units for one table are shared evenly
  * among its items in that table. An index write is booked on the base item's key and resolved
  * to the index's own partition key afterwards (`resolveIndexKeys`), since an update does not
  * always carry the attribute the index is keyed on.
@@ -225,8 +226,13 @@ export class CapacityMeter {
       const items = itemsOf(command, input).filter((entry) => entry.table === table);
       if (items.length === 0) continue;
       const keyName = this.keyOf(table);
+      // DynamoDB charges every item written at least one unit, two in a transaction.
+      // DynamoDB Local sizes an update by the item as it was, so an update that creates its
+      // item (a counter's first ADD) is reported as free: the floor puts that right.
+      const floor = kind === "write" ? (command === "TransactWriteItems" ? 2 : 1) : 0;
       for (const { item } of items) {
-        this.add(table, undefined, text(item[keyName]), kind, tableUnits / items.length);
+        const units = Math.max(tableUnits / items.length, floor);
+        this.add(table, undefined, text(item[keyName]), kind, units);
       }
       for (const [index, { CapacityUnits = 0 }] of Object.entries(
         capacity.GlobalSecondaryIndexes ?? {},
