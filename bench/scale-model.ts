@@ -52,6 +52,7 @@ import {
 } from "../local/emulators/stack";
 import { startEventSources } from "../local/lambda/event-sources";
 import { createLambdaContext } from "../local/lambda/lambda-context";
+import { httpEvent } from "../test/support/api-events";
 import { CapacityMeter, type KeyLoad, type TableSchema } from "./lib/capacity-meter";
 import { median } from "./lib/stats";
 
@@ -328,35 +329,27 @@ async function runScenario(
       { logger: quiet },
     ),
   );
+  /** A JSON POST to the api handler, as API Gateway sends it. */
+  const post = (path: string, token: string, body: string) =>
+    api(
+      httpEvent({
+        method: "POST",
+        path,
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body,
+      }),
+      createLambdaContext("shop-api"),
+    );
   if (scenario.hot) {
     // As the shop's owner would before a flash sale: spread its stock over buckets.
-    const result = await api(
-      {
-        version: "2.0",
-        routeKey: "$default",
-        rawPath: "/graphql",
-        rawQueryString: "",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Bearer ${await issuer.mint({ admin: "scale" })}`,
-        },
-        requestContext: {
-          http: {
-            method: "POST",
-            path: "/graphql",
-            protocol: "HTTP/1.1",
-            sourceIp: "127.0.0.1",
-            userAgent: "scale",
-          },
-        } as never,
-        isBase64Encoded: false,
-        body: JSON.stringify({
-          query:
-            "mutation ($id: ID!, $n: Int!) { setProductStockBuckets(productId: $id, buckets: $n) { __typename } }",
-          variables: { id: scenario.hot.productId, n: scenario.hot.buckets },
-        }),
-      } as never,
-      createLambdaContext("shop-api"),
+    const result = await post(
+      "/graphql",
+      await issuer.mint({ admin: "scale" }),
+      JSON.stringify({
+        query:
+          "mutation ($id: ID!, $n: Int!) { setProductStockBuckets(productId: $id, buckets: $n) { __typename } }",
+        variables: { id: scenario.hot.productId, n: scenario.hot.buckets },
+      }),
     );
     const body = (result as { body?: string }).body ?? "";
     if (!body.includes('"Product"')) throw new Error(`could not make the product hot: ${body}`);
@@ -364,29 +357,13 @@ async function runScenario(
   let placed = 0;
   const refused: string[] = [];
   const place = async (i: number) => {
-    const result = await api(
-      {
-        version: "2.0",
-        routeKey: "$default",
-        rawPath: "/orders",
-        rawQueryString: "",
-        headers: { "content-type": "application/json", authorization: `Bearer ${tokens[i % 100]}` },
-        requestContext: {
-          http: {
-            method: "POST",
-            path: "/orders",
-            protocol: "HTTP/1.1",
-            sourceIp: "127.0.0.1",
-            userAgent: "scale",
-          },
-        } as never,
-        isBase64Encoded: false,
-        body: JSON.stringify({
-          customer_id: `scale-${i % 100}`,
-          items: [{ product_id: scenario.productFor(i), quantity: 1 }],
-        }),
-      } as never,
-      createLambdaContext("shop-api"),
+    const result = await post(
+      "/orders",
+      tokens[i % 100] ?? "",
+      JSON.stringify({
+        customer_id: `scale-${i % 100}`,
+        items: [{ product_id: scenario.productFor(i), quantity: 1 }],
+      }),
     );
     const status = (result as { statusCode?: number }).statusCode;
     if (status === 201) placed++;
