@@ -565,7 +565,7 @@ async function startRawChain(
       }),
     );
   };
-  const workers = Array.from({ length: consumers.fraud.source.maxConcurrency ?? 1 }, async () => {
+  const workers = Array.from({ length: consumers.fraud.source.localConcurrency }, async () => {
     while (running) {
       const { Messages = [] } = await local.sqs.send(
         new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),

@@ -124,6 +124,9 @@ describe("the topology", () => {
       if ("reservedConcurrency" in spec) {
         expect(spec.source.maxConcurrency, name).toBeLessThanOrEqual(spec.reservedConcurrency);
       }
+      // Locally, at least one worker and never more than the cloud would run.
+      expect(spec.source.localConcurrency, name).toBeGreaterThanOrEqual(1);
+      expect(spec.source.localConcurrency, name).toBeLessThanOrEqual(spec.source.maxConcurrency);
     }
   });
 

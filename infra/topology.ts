@@ -173,6 +173,11 @@ export type ConsumerSource =
        * concurrency, 2 or more); locally, the poller's worker count.
        */
       readonly maxConcurrency: number;
+      /**
+       * The poller's workers locally, where one machine's DynamoDB Local takes a few dozen
+       * orders a second and every idle worker long-polls: far fewer than the cloud's maximum.
+       */
+      readonly localConcurrency: number;
     }
   | {
       /** A Lambda subscribed to the topic directly (protocol `lambda`). */
@@ -343,6 +348,7 @@ export const consumers = {
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
       maxConcurrency: 300,
+      localConcurrency: 8,
     },
     // Scoring reads the customer's recent orders; the memory buys CPU for it.
     memoryMb: 1024,
@@ -367,6 +373,7 @@ export const consumers = {
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
       maxConcurrency: 50,
+      localConcurrency: 2,
     },
     memoryMb: 256,
     timeoutSeconds: 10,
@@ -392,6 +399,7 @@ export const consumers = {
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
       maxConcurrency: 50,
+      localConcurrency: 4,
     },
     memoryMb: 256,
     timeoutSeconds: 15,
@@ -414,6 +422,7 @@ export const consumers = {
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
       maxConcurrency: 200,
+      localConcurrency: 4,
     },
     memoryMb: 512,
     timeoutSeconds: 10,

@@ -18,14 +18,9 @@ type AnyHandler = (event: any, context: Context) => Promise<any>;
 
 /**
  * Concurrent invocations of a consumer whose topology sets no limit (SQS sources run as many
- * workers as their maximum concurrency).
+ * workers as their `localConcurrency`).
  */
 const DEFAULT_LOCAL_CONCURRENCY = 2;
-/**
- * The most workers one consumer runs locally: the cloud's maxima are sized for thousands of
- * orders a second, one machine's DynamoDB Local takes a few dozen.
- */
-const MAX_LOCAL_CONCURRENCY = 8;
 
 export interface EventSourcesOptions {
   readonly provisioned: Provisioned;
@@ -80,14 +75,12 @@ export async function startEventSources(options: EventSourcesOptions): Promise<P
       name,
       sqs,
       timeoutSeconds: spec.timeoutSeconds,
-      concurrency: Math.min(
-        MAX_LOCAL_CONCURRENCY,
+      concurrency:
         spec.source.kind === "sqs"
-          ? spec.source.maxConcurrency
+          ? spec.source.localConcurrency
           : "reservedConcurrency" in spec
             ? spec.reservedConcurrency
             : DEFAULT_LOCAL_CONCURRENCY,
-      ),
       logger,
       retryDelaySeconds: options.retryDelaySeconds ?? spec.timeoutSeconds,
     };
