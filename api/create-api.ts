@@ -17,6 +17,7 @@ import type { ApiClients, ApiConfig } from "./api-config";
 import { corsHeaders } from "./cors";
 import { createHealthCheck } from "./health";
 import { graphqlError, type HttpResult, jsonError, preflight } from "./http";
+import { OPENAPI_CACHE_CONTROL, openApiJson } from "./openapi";
 import { type RestRoute, restRoutes } from "./rest-routes";
 import { type RouteName, routesFor } from "./route-table";
 import { createRouter } from "./router";
@@ -156,6 +157,11 @@ export function createApiHandler({
     placeOrder: rest(restRoutes.placeOrder),
     listOrders: rest(restRoutes.listOrders),
     health: () => checkHealth(),
+    openapi: async () => ({
+      statusCode: 200,
+      headers: { "content-type": "application/json", "cache-control": OPENAPI_CACHE_CONTROL },
+      body: openApiJson(),
+    }),
   };
 
   const match = createRouter(routesFor({ playground: config.playground }));

@@ -10,11 +10,12 @@ import { createRouter } from "./router";
 export type HttpMethod = "GET" | "POST";
 
 /**
- * Who a route serves. `anyone`: anonymous callers by design (the catalog, health, and
- * `/graphql`, whose anonymous catalog reads and signed-in order operations share one
- * route), so the function verifies tokens itself. `callers`: only signed-in callers, so in
- * the cloud API Gateway's JWT authorizer also turns away a request without a valid token
- * before it reaches the function (unless the legacy switch reopens the old REST contract).
+ * Who a route serves. `anyone`: anonymous callers by design (the catalog, health, the REST
+ * routes' description, and `/graphql`, whose anonymous catalog reads and signed-in order
+ * operations share one route), so the function verifies tokens itself. `callers`: only
+ * signed-in callers, so in the cloud API Gateway's JWT authorizer also turns away a request
+ * without a valid token before it reaches the function (unless the legacy switch reopens the
+ * old REST contract).
  */
 export type RouteAudience = "anyone" | "callers";
 
@@ -33,6 +34,8 @@ export const API_ROUTES = [
   { name: "placeOrder", method: "POST", path: "/orders", audience: "callers" },
   { name: "listOrders", method: "GET", path: "/orders", audience: "callers" },
   { name: "health", method: "GET", path: "/health", audience: "anyone" },
+  // The REST routes' OpenAPI description (api/openapi.ts), public like the routes it describes.
+  { name: "openapi", method: "GET", path: "/openapi.json", audience: "anyone" },
 ] as const satisfies readonly ApiRoute[];
 
 /** The playground's static files; routed only where the playground is on. */

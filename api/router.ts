@@ -13,10 +13,13 @@ export type RouteMatch<R extends ApiRoute> =
 export function createRouter<R extends ApiRoute>(routes: readonly R[]) {
   const compiled = [...new Set(routes.map((r) => r.path))].map((path) => {
     const names: string[] = [];
-    const pattern = path.replace(/\{(\w+)\}/g, (_, name: string) => {
-      names.push(name);
-      return "([^/]+)";
-    });
+    // The literal parts match only themselves (`/openapi.json`'s dot is no wildcard).
+    const pattern = path
+      .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+      .replace(/\{(\w+)\}/g, (_, name: string) => {
+        names.push(name);
+        return "([^/]+)";
+      });
     return {
       regex: new RegExp(`^${pattern}/?$`),
       names,

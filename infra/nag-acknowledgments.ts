@@ -166,7 +166,8 @@ export function acknowledgeNagFindings(stack: ShopStack): void {
     acknowledge(route, {
       id: "AwsSolutions::AwsSolutions-APIG4",
       reason:
-        "This route serves anonymous callers by design (the catalog, health, and /graphql, where anonymous " +
+        "This route serves anonymous callers by design (the catalog, health, a public description of the " +
+        "REST routes at /openapi.json, and /graphql, where anonymous " +
         "catalog reads and signed-in order operations share one route), so an authorizer cannot be required; " +
         "the api function verifies the bearer token itself and enforces each operation's access rule.",
     });

@@ -10,6 +10,7 @@ import {
   lambdaTransport,
   type Transport,
 } from "./support/api-events";
+import { checkedTransport } from "./support/openapi-check";
 import { aProduct, createTestShop, type TestShop } from "./support/test-shop";
 
 /**
@@ -69,7 +70,10 @@ describe.each(Object.keys(transports))("GET /products a page at a time, through 
   beforeAll(async () => {
     shop = await createTestShop({ catalog: "empty" });
     await shop.putProducts(catalog);
-    ({ send, close } = await (transports[name] as (typeof transports)[string])(shop));
+    const opened = await (transports[name] as (typeof transports)[string])(shop);
+    // Every answer of this suite must be one openapi.json describes.
+    send = checkedTransport(opened.send);
+    close = opened.close;
   });
   afterAll(async () => {
     await close();
@@ -204,7 +208,7 @@ describe("GET /products over a catalog of exactly one page", () => {
   beforeAll(async () => {
     shop = await createTestShop({ catalog: "empty" });
     await shop.putProducts(catalog.slice(0, 100));
-    send = lambdaTransport(shop.api());
+    send = checkedTransport(lambdaTransport(shop.api()));
   });
   afterAll(() => shop.destroy());
 

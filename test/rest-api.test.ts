@@ -1,6 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildOpenApiDocument, OPENAPI_CACHE_CONTROL } from "../api/openapi";
 import { createHttpBridge } from "../local/lambda/http-bridge";
 import {
   httpEvent,
@@ -9,6 +10,7 @@ import {
   lambdaTransport,
   type Transport,
 } from "./support/api-events";
+import { checkedTransport, checkResponse } from "./support/openapi-check";
 import { createTestShop, type TestShop } from "./support/test-shop";
 
 /**
@@ -44,7 +46,10 @@ describe.each(Object.keys(transports))("REST routes through %s", (transport) => 
 
   beforeAll(async () => {
     shop = await createTestShop({ catalog: "sample" });
-    ({ send, close } = await (transports[transport] as (typeof transports)[string])(shop));
+    const opened = await (transports[transport] as (typeof transports)[string])(shop);
+    // Every answer of this suite must be one openapi.json describes.
+    send = checkedTransport(opened.send);
+    close = opened.close;
   });
   afterAll(async () => {
     await close();
@@ -59,6 +64,16 @@ describe.each(Object.keys(transports))("REST routes through %s", (transport) => 
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
   }
+
+  describe("GET /openapi.json", () => {
+    it("answers the routes' OpenAPI document, which caches may keep", async () => {
+      const response = await send({ path: "/openapi.json" });
+      expect(response.status).toBe(200);
+      expect(response.headers["content-type"]).toBe("application/json");
+      expect(response.headers["cache-control"]).toBe(OPENAPI_CACHE_CONTROL);
+      expect(response.json).toEqual(buildOpenApiDocument());
+    });
+  });
 
   describe("GET /products", () => {
     it("lists the whole catalog in the old wire format", async () => {
@@ -305,7 +320,8 @@ describe("REST routes through the Lambda handler only", () => {
   afterAll(() => shop.destroy());
 
   // Behind API Gateway, and the local bridge (test/http-bridge.test.ts), neither request
-  // reaches the function: the gateway answers both itself. A direct invocation gets these.
+  // reaches the function: the gateway answers both itself. A direct invocation gets these,
+  // which is why openapi.json does not describe them.
   it("answers 405 with Allow for a verb a route does not take", async () => {
     const response = await invoke(
       shop.api(LEGACY),
@@ -332,16 +348,14 @@ describe("REST routes through the Lambda handler only", () => {
         items: [{ product_id: "prod-0014", quantity: 1 }],
       }),
     ).toString("base64");
-    const response = await invoke(
-      shop.api(LEGACY),
-      httpEvent({
-        method: "POST",
-        path: "/orders",
-        headers: { "content-type": "application/json" },
-        body,
-        base64: true,
-      }),
-    );
+    const request = {
+      method: "POST",
+      path: "/orders",
+      headers: { "content-type": "application/json" },
+      body,
+    };
+    const response = await invoke(shop.api(LEGACY), httpEvent({ ...request, base64: true }));
     expect(response.status).toBe(201);
+    checkResponse(request, response);
   });
 });
