@@ -7,19 +7,21 @@
  *
  * It starts its own DynamoDB Local and SNS/SQS emulator, runs the api handler and every
  * consumer behind its local event source (as `npm start` does), and places orders at a modest
- * rate in two scenarios: spread evenly across the catalog, and all of one product. Every
- * DynamoDB request of the shop's code goes through a middleware that books its consumed
- * capacity on the partition keys it names (bench/lib/capacity-meter.ts); each function's
- * handler is timed; SNS publishes are counted. Then, per scenario:
+ * rate, after a warm-up, in two scenarios: spread evenly across the catalog, and all of one
+ * product, which an admin makes hot first. Every DynamoDB request of the shop's code goes
+ * through a middleware that books its consumed capacity on the partition keys it names
+ * (bench/lib/capacity-meter.ts); SNS publishes are counted; then orders placed one at a time
+ * time each function's handler. Per scenario:
  *
  * - each key class (a table or index, and the shape of its key) with its busiest key's read and
- *   write units per order, and the rate at which that key reaches DynamoDB's per-partition
- *   limits; classes with a key of their own per order (or per request) do not grow with the
- *   rate and have no ceiling;
+ *   write units per order (keys spread by a hash: their mean), and the rate at which that key
+ *   reaches DynamoDB's per-partition limits; classes with a key of their own per order (or per
+ *   request) do not grow with the rate and have no ceiling;
  * - each function's busy time per order and the rate at which it fills its concurrency
  *   (reserved, or its queue's maximum, or the account's pool), with SQS batches full and
- *   their records handled side by side, as they are at load;
- * - SNS publishes per order against the account's publish quota.
+ *   their records handled side by side, as they are at load; all functions together against
+ *   the account's concurrency quota;
+ * - the API stage's throttle, and SNS publishes per order against the account's publish quota.
  *
  * The shop's ceiling in a scenario is the lowest rate; the run exits 1 when a scenario's
  * ceiling is below its target in the topology (`SCALE`).
