@@ -115,33 +115,11 @@ export class CatalogAdminService {
           available: current.stock,
         };
       }
-      const change = this.newChange("STOCK_ADJUSTED", actor);
-      const state = stateOf(current);
-      const event: ShopEvent = {
-        eventId: `stock_adjusted:${change.id}`,
-        eventType: "stock_adjusted",
-        version: 1,
-        occurredAt: change.at,
-        data: {
-          productId,
-          delta,
-          stockBefore: current.stock,
-          stockAfter,
-          reason,
-          actor,
-          adjustedAt: change.at,
-        },
-      };
-      const entry: ProductHistoryEntry = {
-        ...change.entry(productId),
-        summary: `${delta > 0 ? "restocked" : "wrote off"} ${Math.abs(delta)} (${current.stock} -> ${stockAfter}): ${reason}`,
-        before: state,
-        after: state,
-        stockBefore: current.stock,
-        stockAfter,
+      const entry = this.stockEntry("STOCK_ADJUSTED", actor, current, {
+        delta,
         reason,
-        event,
-      };
+        summary: `${delta > 0 ? "restocked" : "wrote off"} ${Math.abs(delta)} (${current.stock} -> ${stockAfter}): ${reason}`,
+      });
       const written = await this.deps.products.adjustStock(productId, delta, current.stock, entry);
       if (written === "notFound") return { kind: "productNotFound", productId };
       if (written === "written") {
@@ -176,36 +154,11 @@ export class CatalogAdminService {
       if (buckets === undefined && current.stockBuckets === undefined) {
         return { kind: "changed", product: current };
       }
-      const change = this.newChange("STOCK_SPREAD", actor);
       const summary = buckets
         ? `spread ${current.stock} in stock over ${buckets} buckets`
         : `gathered ${current.stock} in stock from ${current.stockBuckets} buckets onto the product`;
-      const state = stateOf(current);
       // The total does not move: to those who follow stock events, this is an adjustment by 0.
-      const event: ShopEvent = {
-        eventId: `stock_adjusted:${change.id}`,
-        eventType: "stock_adjusted",
-        version: 1,
-        occurredAt: change.at,
-        data: {
-          productId,
-          delta: 0,
-          stockBefore: current.stock,
-          stockAfter: current.stock,
-          reason: summary,
-          actor,
-          adjustedAt: change.at,
-        },
-      };
-      const entry: ProductHistoryEntry = {
-        ...change.entry(productId),
-        summary,
-        before: state,
-        after: state,
-        stockBefore: current.stock,
-        stockAfter: current.stock,
-        event,
-      };
+      const entry = this.stockEntry("STOCK_SPREAD", actor, current, { delta: 0, summary });
       const written = await this.deps.products.spreadStock(
         productId,
         buckets ?? 0,
@@ -366,6 +319,47 @@ export class CatalogAdminService {
       summary: summarize(kind, before, after),
       ...(before ? { before: stateOf(before) } : {}),
       after: stateOf(after),
+      event,
+    };
+  }
+
+  /**
+   * A stock change's history entry, owing its `stock_adjusted` event: the product is as it
+   * was, its stock moved by `delta`. `reason`, when a person gave one, is recorded as well;
+   * the event's reason is otherwise the summary.
+   */
+  private stockEntry(
+    kind: ProductChange,
+    actor: string,
+    current: Product,
+    move: { readonly delta: number; readonly summary: string; readonly reason?: string },
+  ): ProductHistoryEntry {
+    const change = this.newChange(kind, actor);
+    const state = stateOf(current);
+    const stockAfter = current.stock + move.delta;
+    const event: ShopEvent = {
+      eventId: `stock_adjusted:${change.id}`,
+      eventType: "stock_adjusted",
+      version: 1,
+      occurredAt: change.at,
+      data: {
+        productId: current.productId,
+        delta: move.delta,
+        stockBefore: current.stock,
+        stockAfter,
+        reason: move.reason ?? move.summary,
+        actor,
+        adjustedAt: change.at,
+      },
+    };
+    return {
+      ...change.entry(current.productId),
+      summary: move.summary,
+      before: state,
+      after: state,
+      stockBefore: current.stock,
+      stockAfter,
+      ...(move.reason === undefined ? {} : { reason: move.reason }),
       event,
     };
   }
