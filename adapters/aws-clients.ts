@@ -4,6 +4,7 @@ import { SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DependencyUnavailableError } from "../core/shared/errors";
 import type { ConfigVariables, ServiceLocation } from "./config";
+import { traced } from "./tracing";
 
 /**
  * How long any one AWS call may take. Every call has a connection and a request timeout and
@@ -116,9 +117,11 @@ function reportTransientFailures<
 }
 
 export function createDynamoClients(location: ServiceLocation, sdk: SdkSettings): DynamoClients {
-  const client = reportTransientFailures(
-    new DynamoDBClient({ ...location, ...sdkClientSettings(sdk) }),
-    "DynamoDB",
+  const client = traced(
+    reportTransientFailures(
+      new DynamoDBClient({ ...location, ...sdkClientSettings(sdk) }),
+      "DynamoDB",
+    ),
   );
   return {
     client,
@@ -129,7 +132,9 @@ export function createDynamoClients(location: ServiceLocation, sdk: SdkSettings)
 }
 
 export function createSnsClient(location: ServiceLocation, sdk: SdkSettings): SNSClient {
-  return reportTransientFailures(new SNSClient({ ...location, ...sdkClientSettings(sdk) }), "SNS");
+  return traced(
+    reportTransientFailures(new SNSClient({ ...location, ...sdkClientSettings(sdk) }), "SNS"),
+  );
 }
 
 /**
@@ -140,8 +145,10 @@ export function createManagementApiClient(
   location: Required<ServiceLocation>,
   sdk: SdkSettings,
 ): ApiGatewayManagementApiClient {
-  return reportTransientFailures(
-    new ApiGatewayManagementApiClient({ ...location, ...sdkClientSettings(sdk) }),
-    "the WebSocket API",
+  return traced(
+    reportTransientFailures(
+      new ApiGatewayManagementApiClient({ ...location, ...sdkClientSettings(sdk) }),
+      "the WebSocket API",
+    ),
   );
 }

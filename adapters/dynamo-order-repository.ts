@@ -49,6 +49,7 @@ const orderItemSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   version: z.number().int().positive(),
+  correlationId: z.string().optional(),
   updatedBy: z.string().optional(),
   statusReason: z.string().optional(),
   fraudAssessment: z

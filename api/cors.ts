@@ -1,6 +1,7 @@
 /**
  * The API's CORS policy: the verbs the routes use and the headers browser clients send
- * (Authorization for the token, Apollo's CSRF-prevention header, Idempotency-Key). Which
+ * (Authorization for the token, Apollo's CSRF-prevention header, Idempotency-Key,
+ * X-Correlation-Id). Which
  * origins may call is configuration (ALLOWED_ORIGINS; `*` by default, which is safe here
  * because identity travels in a bearer token a browser never attaches by itself, not in a
  * cookie). API Gateway's preflight and the function's own headers come from this one
@@ -12,13 +13,14 @@ export const CORS_POLICY = {
     "Content-Type",
     "Authorization",
     "Idempotency-Key",
+    "X-Correlation-Id",
     "Apollo-Require-Preflight",
     "X-Amz-Date",
     "X-Api-Key",
     "X-Amz-Security-Token",
   ],
-  /** Headers a cross-origin script may read: the catalog's next page. */
-  exposeHeaders: ["Link"],
+  /** Headers a cross-origin script may read: the catalog's next page, the request's correlation id. */
+  exposeHeaders: ["Link", "X-Correlation-Id"],
   maxAgeSeconds: 600,
 } as const;
 

@@ -8,7 +8,11 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from "aws-lambda";
+import { instrumented } from "../adapters/invocation";
 import { JwtAuthenticator } from "../adapters/jwt-authenticator";
+import { withLogKeys } from "../adapters/powertools-logger";
+import { annotate } from "../adapters/tracing";
+import { CORRELATION_ID_PATTERN } from "../core/shared/events";
 import type { Logger } from "../core/shared/ports";
 import type { Viewer } from "../core/shared/viewer";
 import type { RequestContext, ShopServices } from "../resolvers/context";
@@ -165,7 +169,11 @@ export function createApiHandler({
   };
 
   const match = createRouter(routesFor({ playground: config.playground }));
-  return async (event, lambdaContext) => {
+  const route = async (
+    event: APIGatewayProxyEventV2,
+    lambdaContext: Context,
+    correlationId: string,
+  ): Promise<HttpResult> => {
     const cors = corsHeaders(config.allowedOrigins, event.headers?.origin);
     const answer = (result: HttpResult): HttpResult => {
       // An answer that varies by its own header (the playground's compressed assets) also
@@ -178,6 +186,7 @@ export function createApiHandler({
           ...result.headers,
           ...cors,
           ...(vary ? { vary } : {}),
+          [CORRELATION_ID_HEADER]: correlationId,
           ...(result.statusCode === 503 ? { "retry-after": RETRY_AFTER_SECONDS } : {}),
         },
       };
@@ -219,6 +228,8 @@ export function createApiHandler({
     }
     const context: RequestContext = {
       requestId: event.requestContext.requestId,
+      correlationId,
+      annotate: (key, value) => annotate({ [key]: value }),
       viewer,
       environment: config.environment,
       services,
@@ -228,6 +239,26 @@ export function createApiHandler({
       await routeHandlers[found.route.name](event, found.params, context, lambdaContext),
     );
   };
+  // Every line the request logs, in core as here, carries its correlation id; so does its trace.
+  return instrumented("api", logger, (event, lambdaContext) => {
+    const correlationId = correlationIdOf(event);
+    annotate({ correlationId });
+    return withLogKeys({ correlation_id: correlationId }, () =>
+      route(event, lambdaContext, correlationId),
+    );
+  });
+}
+
+/** The header a caller names its correlation id in, and the answer returns it in. */
+export const CORRELATION_ID_HEADER = "x-correlation-id";
+
+/**
+ * The request's correlation id: the caller's, when it is a bounded printable token, else the
+ * request's own id (API Gateway's), so a search by what the response returned finds it.
+ */
+function correlationIdOf(event: APIGatewayProxyEventV2): string {
+  const given = event.headers?.[CORRELATION_ID_HEADER]?.trim();
+  return given && CORRELATION_ID_PATTERN.test(given) ? given : event.requestContext.requestId;
 }
 
 /**

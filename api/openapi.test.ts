@@ -73,7 +73,7 @@ describe("the check of an answer against the document", () => {
   const request = { path: "/products/prod-1" };
   const answer = (status: number, json: unknown, headers: Record<string, string> = {}) => ({
     status,
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", "x-correlation-id": "order-flow-1", ...headers },
     body: JSON.stringify(json),
     json,
   });
@@ -124,12 +124,20 @@ describe("the check of an answer against the document", () => {
     expect(problems(request, answer(200, product, { "cache-control": "private" }))).toEqual([
       'the Cache-Control header "private" does not match: Cache-Control must be equal to constant',
     ]);
+    expect(
+      problems(request, answer(200, product, { ...cacheable, "x-correlation-id": "has spaces" })),
+    ).toEqual([
+      'the X-Correlation-Id header "has spaces" does not match: X-Correlation-Id must match pattern "^[\\x21-\\x7e]{1,128}$"',
+    ]);
   });
 
   it("fails another content type, and a route the document does not describe", () => {
     expect(
       problems(request, { status: 200, headers: cacheable, body: "hello", json: undefined }),
-    ).toEqual(["content-type (none) is not application/json"]);
+    ).toEqual([
+      "content-type (none) is not application/json",
+      "the X-Correlation-Id header is missing",
+    ]);
     expect(problems({ method: "DELETE", path: "/products/prod-1" }, answer(200, product))).toEqual([
       "the document describes no such operation",
     ]);

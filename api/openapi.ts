@@ -5,6 +5,7 @@ import {
   MAX_QUANTITY_PER_LINE,
 } from "../core/orders/order-input";
 import { ORDER_STATUSES } from "../core/orders/order-status";
+import { CORRELATION_ID_PATTERN } from "../core/shared/events";
 import { CURRENCY } from "../core/shared/money";
 import { MAX_PAGE_SIZE } from "../core/shared/page";
 import { version } from "../package.json";
@@ -451,12 +452,45 @@ const operations: Record<DescribedRoute["name"], OperationObject> = {
   },
 };
 
+/** Every answer names the request's correlation id, which every request may give. */
+const correlationIdHeader: HeaderObject = {
+  description:
+    "The request's correlation id: the one it gave, or the one made for it. Every log line the request caused carries it as `correlation_id`, and so does every line of an order it placed, in every function.",
+  required: true,
+  schema: { type: "string", pattern: CORRELATION_ID_PATTERN.source },
+};
+const correlationIdParameter: ParameterObject = {
+  name: "X-Correlation-Id",
+  in: "header",
+  description:
+    "A correlation id of the caller's choosing: 1 to 128 printable ASCII characters, no spaces. Any other value is replaced by one made for the request.",
+  schema: { type: "string" },
+};
+
+const withCorrelationId = (response: ResponseObject): ResponseObject => ({
+  ...response,
+  headers: { ...response.headers, "X-Correlation-Id": correlationIdHeader },
+});
+
+function withCorrelation(operation: OperationObject): OperationObject {
+  return {
+    ...operation,
+    parameters: [...(operation.parameters ?? []), correlationIdParameter],
+    responses: Object.fromEntries(
+      Object.entries(operation.responses).map(([status, response]) => [
+        status,
+        "$ref" in response ? response : withCorrelationId(response),
+      ]),
+    ),
+  };
+}
+
 export function buildOpenApiDocument(): OpenApiDocument {
   const paths: Record<string, Record<string, OperationObject>> = {};
   for (const route of DESCRIBED_ROUTES) {
     paths[route.path] = {
       ...paths[route.path],
-      [route.method.toLowerCase()]: operations[route.name],
+      [route.method.toLowerCase()]: withCorrelation(operations[route.name]),
     };
   }
   return {
@@ -475,7 +509,12 @@ export function buildOpenApiDocument(): OpenApiDocument {
     paths,
     components: {
       schemas: componentSchemas(),
-      responses: sharedResponses,
+      responses: Object.fromEntries(
+        Object.entries(sharedResponses).map(([name, response]) => [
+          name,
+          withCorrelationId(response),
+        ]),
+      ),
       securitySchemes: {
         bearerAuth: {
           type: "http",

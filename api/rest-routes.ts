@@ -6,6 +6,7 @@ import { toDecimal } from "../core/shared/money";
 import { MAX_PAGE_SIZE, type Page } from "../core/shared/page";
 import type { Viewer } from "../core/shared/viewer";
 import type { RequestContext } from "../resolvers/context";
+import { placeOrder } from "../resolvers/orders";
 import { errorOutcome, placeOrderOutcome } from "../resolvers/outcomes";
 import { type HttpResult, json, jsonError } from "./http";
 
@@ -102,7 +103,7 @@ export const restRoutes = {
     const viewer = legacyOpenRest
       ? legacyViewer(context, (input as { customerId?: unknown }).customerId, "POST /orders")
       : context.viewer;
-    const result = await context.services.orders.placeOrder(viewer, input);
+    const result = await placeOrder(context, input, viewer);
     if (result.kind === "placed") return json(201, restOrder(result.order));
     const { httpStatus, member } = placeOrderOutcome(result, restFieldName);
     return jsonError(httpStatus, member.message);

@@ -5,6 +5,7 @@ import { type Environment, readConfig, serviceLocation } from "../adapters/confi
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import { DynamoSubscriptionStore } from "../adapters/dynamo-subscription-store";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
+import { instrumented } from "../adapters/invocation";
 import { JwtAuthenticator } from "../adapters/jwt-authenticator";
 import { createLogger } from "../adapters/powertools-logger";
 import { systemClock } from "../adapters/system-clock";
@@ -49,7 +50,7 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
     clock: systemClock,
     logger,
   });
-  return async (event) => {
+  return instrumented("websocket", logger, async (event) => {
     const { connectionId, routeKey } = event.requestContext;
     switch (routeKey) {
       case "$connect": {
@@ -68,7 +69,7 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
         await protocol.receive(connectionId, event.body ?? undefined);
         return { statusCode: 200 };
     }
-  };
+  });
 }
 
 /** The Lambda entry point. */

@@ -821,6 +821,8 @@ async function graphqlLayer(config: ApiConfig) {
   const document = parse(query);
   const contextValue: RequestContext = {
     requestId: "bench",
+    correlationId: "bench",
+    annotate: () => {},
     viewer: ANONYMOUS,
     environment: "production",
     services,

@@ -6,6 +6,7 @@ import {
   DynamoProductRepository,
 } from "../adapters/dynamo-product-repository";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
+import { instrumented } from "../adapters/invocation";
 import { createLogger } from "../adapters/powertools-logger";
 import { SnsEventPublisher } from "../adapters/sns-event-publisher";
 import { systemClock, uuidGenerator } from "../adapters/system-clock";
@@ -110,9 +111,8 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
     if (!response.ok) throw new Error(`CloudFormation's response URL answered ${response.status}`);
   }
 
-  return async (
+  const run = async (
     event: LoaderRequest | CloudFormationCustomResourceEvent,
-    _context?: Context,
   ): Promise<LoaderResponse | undefined> => {
     if ("RequestType" in event) {
       await customResource(event);
@@ -133,6 +133,10 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
       }
     }
   };
+  const invoked = instrumented("catalog-loader", logger, run);
+  // `npm run catalog` runs it in-process, with no invocation to describe.
+  return (event: LoaderRequest | CloudFormationCustomResourceEvent, context?: Context) =>
+    context ? invoked(event, context) : run(event);
 }
 
 export const handler = lazyHandler(buildHandler);

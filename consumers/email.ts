@@ -5,6 +5,7 @@ import { type Environment, readConfig, serviceLocation } from "../adapters/confi
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
 import { MailOutbox, OutboxMailer } from "../adapters/outbox-mailer";
 import { SesMailer } from "../adapters/ses-mailer";
+import { traced } from "../adapters/tracing";
 import { renderOrderEmail } from "../core/notifications/order-email";
 import { sqsConsumerHandler } from "./event-consumer";
 import { createEventConsumerRuntime, eventConsumerSettings } from "./runtime";
@@ -26,7 +27,7 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
   const mailer =
     config.mailer === "ses"
       ? new SesMailer(
-          new SESv2Client({ ...config.ses, ...sdkClientSettings(config.sdk) }),
+          traced(new SESv2Client({ ...config.ses, ...sdkClientSettings(config.sdk) })),
           outbox,
           config.from,
         )

@@ -7,6 +7,9 @@ import {
 } from "@aws-lambda-powertools/idempotency";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SNSEvent, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { instrumented } from "../adapters/invocation";
+import { withLogKeys } from "../adapters/powertools-logger";
+import { tracedRecord } from "../adapters/tracing";
 import type { EventHandling } from "../core/orders/ports";
 import { CorruptRecordError } from "../core/shared/errors";
 import {
@@ -235,10 +238,25 @@ function onceEach<T extends ShopEventType>(
       runtime.metrics.addMetric("DuplicateEvents", MetricUnit.Count, 1);
       return;
     }
-    const handled = handleOne(event, source);
+    const handled = inFlow(event, () => handleOne(event, source));
     handling.set(event.eventId, handled);
     await handled;
   };
+}
+
+/**
+ * Runs the handling of one event within its flow: every line it logs carries the event's
+ * correlation id and order, and its trace segment is annotated with them and the event type.
+ */
+function inFlow<T>(event: ShopEvent, work: () => Promise<T>): Promise<T> {
+  const orderId = orderIdOf(event);
+  return withLogKeys({ correlation_id: event.correlationId, orderId }, () =>
+    tracedRecord(
+      event.eventType,
+      { orderId, eventType: event.eventType, correlationId: event.correlationId },
+      work,
+    ),
+  );
 }
 
 /** An SQS-triggered Lambda handler that reports partial batch failures. */
@@ -246,33 +264,37 @@ export function sqsConsumerHandler<T extends ShopEventType>(
   runtime: EventConsumerRuntime,
   consumer: EventConsumer<T>,
 ) {
-  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    // A processor per invocation: locally one handler serves concurrent invocations.
-    const processor = new BatchProcessor(EventType.SQS);
-    const process = onceEach(runtime, consumer, context);
-    const recordHandler = async (record: SQSRecord) => {
-      let parsed: ShopEvent;
+  return instrumented(
+    runtime.name,
+    runtime.logger,
+    async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+      // A processor per invocation: locally one handler serves concurrent invocations.
+      const processor = new BatchProcessor(EventType.SQS);
+      const process = onceEach(runtime, consumer, context);
+      const recordHandler = async (record: SQSRecord) => {
+        let parsed: ShopEvent;
+        try {
+          parsed = parseEvent(record.body);
+        } catch (error) {
+          runtime.logger.error("poison record; it will land in the DLQ", {
+            messageId: record.messageId,
+            error: describe(error),
+          });
+          runtime.metrics.addMetric("PoisonRecords", MetricUnit.Count, 1);
+          throw error;
+        }
+        await process(parsed, record.messageId);
+      };
       try {
-        parsed = parseEvent(record.body);
-      } catch (error) {
-        runtime.logger.error("poison record; it will land in the DLQ", {
-          messageId: record.messageId,
-          error: describe(error),
+        return await processPartialResponse(event, recordHandler, processor, {
+          context,
+          throwOnFullBatchFailure: false,
         });
-        runtime.metrics.addMetric("PoisonRecords", MetricUnit.Count, 1);
-        throw error;
+      } finally {
+        publishMetrics(runtime);
       }
-      await process(parsed, record.messageId);
-    };
-    try {
-      return await processPartialResponse(event, recordHandler, processor, {
-        context,
-        throwOnFullBatchFailure: false,
-      });
-    } finally {
-      publishMetrics(runtime);
-    }
-  };
+    },
+  );
 }
 
 /**
@@ -283,16 +305,20 @@ export function snsConsumerHandler<T extends ShopEventType>(
   runtime: EventConsumerRuntime,
   consumer: EventConsumer<T>,
 ) {
-  return async (event: SNSEvent, context: Context): Promise<void> => {
-    const process = onceEach(runtime, consumer, context);
-    try {
-      for (const record of event.Records) {
-        await process(parseEvent(record.Sns.Message), record.Sns.MessageId);
+  return instrumented(
+    runtime.name,
+    runtime.logger,
+    async (event: SNSEvent, context: Context): Promise<void> => {
+      const process = onceEach(runtime, consumer, context);
+      try {
+        for (const record of event.Records) {
+          await process(parseEvent(record.Sns.Message), record.Sns.MessageId);
+        }
+      } finally {
+        publishMetrics(runtime);
       }
-    } finally {
-      publishMetrics(runtime);
-    }
-  };
+    },
+  );
 }
 
 export function publishMetrics(runtime: ConsumerRuntime): void {

@@ -1,5 +1,5 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { ScheduledEvent } from "aws-lambda";
+import type { Context, ScheduledEvent } from "aws-lambda";
 import { createSnsClient } from "../adapters/aws-clients";
 import { type Environment, readConfig, serviceLocation } from "../adapters/config";
 import { DynamoAnalyticsRepository } from "../adapters/dynamo-analytics-repository";
@@ -9,6 +9,7 @@ import {
   DynamoProductRepository,
 } from "../adapters/dynamo-product-repository";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
+import { instrumented } from "../adapters/invocation";
 import { SnsEventPublisher } from "../adapters/sns-event-publisher";
 import { uuidGenerator } from "../adapters/system-clock";
 import { CatalogAdminService } from "../core/catalog/catalog-admin";
@@ -91,24 +92,32 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
     logger: runtime.logger,
     settings: config.settings,
   });
-  return async (
-    _event: ScheduledEvent | Record<string, never>,
-    context: { getRemainingTimeInMillis(): number },
-  ): Promise<ReconcilerReport> => {
-    const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
-    try {
-      const report = {
-        ...(await reconciler.run(deadline)),
-        madeHot: await hotProducts.run(runtime.clock.now()),
-      };
-      runtime.metrics.addMetric("OwedEventsRedelivered", MetricUnit.Count, report.redelivered);
-      runtime.metrics.addMetric("OrdersTimedOut", MetricUnit.Count, report.timedOut);
-      runtime.metrics.addMetric("OldestOwedEventAge", MetricUnit.Seconds, report.oldestOwedSeconds);
-      return report;
-    } finally {
-      publishMetrics(runtime);
-    }
-  };
+  return instrumented(
+    runtime.name,
+    runtime.logger,
+    async (
+      _event: ScheduledEvent | Record<string, never>,
+      context: Context,
+    ): Promise<ReconcilerReport> => {
+      const deadline = Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+      try {
+        const report = {
+          ...(await reconciler.run(deadline)),
+          madeHot: await hotProducts.run(runtime.clock.now()),
+        };
+        runtime.metrics.addMetric("OwedEventsRedelivered", MetricUnit.Count, report.redelivered);
+        runtime.metrics.addMetric("OrdersTimedOut", MetricUnit.Count, report.timedOut);
+        runtime.metrics.addMetric(
+          "OldestOwedEventAge",
+          MetricUnit.Seconds,
+          report.oldestOwedSeconds,
+        );
+        return report;
+      } finally {
+        publishMetrics(runtime);
+      }
+    },
+  );
 }
 
 /** What a run did: the reconciling, and the products it made hot by their order rate. */

@@ -6,9 +6,18 @@ import type {
   DynamoDBStreamEvent,
 } from "aws-lambda";
 import { ZodError } from "zod";
+import { instrumented } from "../adapters/invocation";
+import { withLogKeys } from "../adapters/powertools-logger";
+import { tracedRecord } from "../adapters/tracing";
 import { CorruptRecordError } from "../core/shared/errors";
 import { describe, publishMetrics, RECORD_BUDGET_MS } from "./event-consumer";
 import type { ConsumerRuntime } from "./runtime";
+
+/** What a stream record is about, for its log lines and its trace: the item's flow. */
+export interface RecordFlow {
+  readonly orderId?: string | undefined;
+  readonly correlationId?: string | undefined;
+}
 
 /** Where a record that can never be processed is described, so a person can look and redrive it. */
 export type SetAside = (record: DynamoDBRecord, reason: string) => Promise<void>;
@@ -33,8 +42,17 @@ export function streamConsumerHandler(
   runtime: ConsumerRuntime,
   handleRecord: (record: DynamoDBRecord) => Promise<void>,
   setAside: SetAside,
+  flowOf: (record: DynamoDBRecord) => RecordFlow = () => ({}),
 ) {
-  const processOne = async (record: DynamoDBRecord, context: Context): Promise<boolean> => {
+  const processOne = (record: DynamoDBRecord, context: Context): Promise<boolean> => {
+    const { orderId, correlationId } = flowOf(record);
+    return withLogKeys({ correlation_id: correlationId, orderId }, () =>
+      tracedRecord(`stream ${record.eventName ?? "record"}`, { orderId, correlationId }, () =>
+        processInFlow(record, context),
+      ),
+    );
+  };
+  const processInFlow = async (record: DynamoDBRecord, context: Context): Promise<boolean> => {
     if (context.getRemainingTimeInMillis() < RECORD_BUDGET_MS) return false;
     try {
       await handleRecord(record);
@@ -57,37 +75,41 @@ export function streamConsumerHandler(
     }
   };
 
-  return async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
-    // Each item's records, in stream order.
-    const byItem = new Map<string, DynamoDBRecord[]>();
-    for (const record of event.Records) {
-      const key = JSON.stringify(record.dynamodb?.Keys ?? {});
-      const records = byItem.get(key) ?? [];
-      records.push(record);
-      byItem.set(key, records);
-    }
-    const failed: DynamoDBRecord[] = [];
-    try {
-      await Promise.all(
-        [...byItem.values()].map(async (records) => {
-          for (const [index, record] of records.entries()) {
-            if (!(await processOne(record, context))) {
-              // This record and the item's later ones wait for the retry, in order.
-              failed.push(...records.slice(index));
-              return;
+  return instrumented(
+    runtime.name,
+    runtime.logger,
+    async (event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> => {
+      // Each item's records, in stream order.
+      const byItem = new Map<string, DynamoDBRecord[]>();
+      for (const record of event.Records) {
+        const key = JSON.stringify(record.dynamodb?.Keys ?? {});
+        const records = byItem.get(key) ?? [];
+        records.push(record);
+        byItem.set(key, records);
+      }
+      const failed: DynamoDBRecord[] = [];
+      try {
+        await Promise.all(
+          [...byItem.values()].map(async (records) => {
+            for (const [index, record] of records.entries()) {
+              if (!(await processOne(record, context))) {
+                // This record and the item's later ones wait for the retry, in order.
+                failed.push(...records.slice(index));
+                return;
+              }
             }
-          }
-        }),
-      );
-    } finally {
-      publishMetrics(runtime);
-    }
-    return {
-      batchItemFailures: failed.map((record) => ({
-        itemIdentifier: record.dynamodb?.SequenceNumber ?? "",
-      })),
-    };
-  };
+          }),
+        );
+      } finally {
+        publishMetrics(runtime);
+      }
+      return {
+        batchItemFailures: failed.map((record) => ({
+          itemIdentifier: record.dynamodb?.SequenceNumber ?? "",
+        })),
+      };
+    },
+  );
 }
 
 /**

@@ -12,11 +12,12 @@ import { type Environment, readConfig, serviceLocation } from "../adapters/confi
 import { DynamoHistoryRepository } from "../adapters/dynamo-history-repository";
 import { DynamoOrderRepository, orderFromItem } from "../adapters/dynamo-order-repository";
 import { type HandlerOverrides, lazyHandler } from "../adapters/handler-builder";
+import { traced } from "../adapters/tracing";
 import type { Order } from "../core/orders/order";
 import { effectsOf } from "../core/orders/order-changes";
 import { noteHandling } from "./event-consumer";
 import { consumerSettings, createConsumerRuntime, orderOutbox } from "./runtime";
-import { setAsideMessage, streamConsumerHandler } from "./stream-consumer";
+import { type RecordFlow, setAsideMessage, streamConsumerHandler } from "./stream-consumer";
 
 function orderOf(image: Record<string, LambdaAttributeValue> | undefined): Order | undefined {
   return image ? orderFromItem(unmarshall(image as Record<string, AttributeValue>)) : undefined;
@@ -48,7 +49,7 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
     topicArn: config.orderEventsTopicArn,
   });
   const history = new DynamoHistoryRepository(document, config.historyTable);
-  const sqs = new SQSClient({ ...config.sqs, ...sdkClientSettings(config.sdk) });
+  const sqs = traced(new SQSClient({ ...config.sqs, ...sdkClientSettings(config.sdk) }));
 
   return streamConsumerHandler(
     runtime,
@@ -64,12 +65,22 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
       // side, and a retried record repeats neither (an event delivered is no longer owed; a
       // history entry is keyed by its change).
       const publishing = async () => {
-        if (!newImage || effects.owedEventIds.length === 0) return;
+        if (!newImage || effects.owedEventIds.length === 0) return [];
         // Read again: what another publisher delivered since this change is not sent twice.
         const delivered = await outbox.deliverOwed(newImage.orderId, effects.owedEventIds);
         await Promise.all(delivered.map((event) => noteHandling(runtime, event, "published")));
+        return delivered;
       };
-      await Promise.all([publishing(), ...effects.history.map((entry) => history.append(entry))]);
+      const [published] = await Promise.all([
+        publishing(),
+        ...effects.history.map((entry) => history.append(entry)),
+      ]);
+      runtime.logger.info("order change handled", {
+        change: record.eventName,
+        version: newImage?.version,
+        historyEntries: effects.history.length,
+        eventsPublished: published.map((event) => event.eventType),
+      });
     },
     async (record, reason) => {
       await sqs.send(
@@ -79,7 +90,20 @@ export function buildHandler(env: Environment, overrides: HandlerOverrides = {})
         }),
       );
     },
+    flowOf,
   );
+}
+
+/**
+ * The order a record is about and the correlation id it was placed with, read from the raw
+ * images: a record too malformed to parse still gets logged with what can be read.
+ */
+function flowOf(record: DynamoDBRecord): RecordFlow {
+  const image = record.dynamodb?.NewImage ?? record.dynamodb?.OldImage;
+  return {
+    orderId: record.dynamodb?.Keys?.orderId?.S,
+    correlationId: image?.correlationId?.S,
+  };
 }
 
 export const handler = lazyHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>(buildHandler);

@@ -645,6 +645,12 @@ export type SubscriptionOrderUpdatedArgs = {
 export type TimelineEntry = {
   __typename?: 'TimelineEntry';
   at: Scalars['DateTime']['output'];
+  /**
+   * The order flow's correlation id: the x-correlation-id of the request that placed the order
+   * (or the one made for it). Every log line the order caused, in every function, carries it as
+   * correlation_id. Null for orders placed before correlation ids were kept.
+   */
+  correlationId?: Maybe<Scalars['String']['output']>;
   /** The event this entry is about, when it is about one. */
   eventId?: Maybe<Scalars['String']['output']>;
   /**
@@ -1198,6 +1204,7 @@ export type SubscriptionResolvers<ContextType = RequestContext, ParentType exten
 
 export type TimelineEntryResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['TimelineEntry'] = ResolversParentTypes['TimelineEntry']> = {
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  correlationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

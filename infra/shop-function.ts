@@ -42,7 +42,8 @@ const SDK_CREDENTIAL_LINKS = [
  * One Lambda function of the shop with the defaults every function shares: Node.js 22 on
  * arm64, bundled by esbuild into one minified ESM file with source maps and the AWS SDK
  * tree-shaken into it (no reliance on the runtime's copy), built for production
- * (`NODE_ENV`), X-Ray tracing, JSON logs kept a month, and the Powertools environment.
+ * (`NODE_ENV`), X-Ray tracing (active, recorded by Powertools Tracer), JSON logs kept a
+ * month, and the Powertools environment.
  * Memory, timeout and concurrency come from the topology.
  */
 export class ShopFunction extends Construct {
@@ -73,6 +74,12 @@ export class ShopFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: "Shop",
         POWERTOOLS_LOG_LEVEL: "INFO",
+        // Powertools Tracer: on (it records nothing outside Lambda), SDK and HTTPS calls
+        // captured, errors kept; responses not, since they hold customers' orders.
+        POWERTOOLS_TRACE_ENABLED: "true",
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: "false",
+        POWERTOOLS_TRACER_CAPTURE_ERROR: "true",
+        POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: "true",
         SHOP_ENVIRONMENT: "production",
         NODE_OPTIONS: "--enable-source-maps",
         ...props.environment,

@@ -323,7 +323,7 @@ describe("the playground", () => {
 });
 
 describe("the functions", () => {
-  it("are Node.js 22 on arm64, traced, with the Powertools environment and a month of JSON logs", () => {
+  it("are Node.js 22 on arm64, traced by Powertools Tracer, with the Powertools environment and a month of JSON logs", () => {
     for (const [serviceName] of allFunctions) {
       const { properties } = functionFor(serviceName);
       expect(properties).toMatchObject({
@@ -336,6 +336,10 @@ describe("the functions", () => {
           Variables: expect.objectContaining({
             POWERTOOLS_SERVICE_NAME: serviceName,
             POWERTOOLS_METRICS_NAMESPACE: "Shop",
+            POWERTOOLS_TRACE_ENABLED: "true",
+            POWERTOOLS_TRACER_CAPTURE_RESPONSE: "false",
+            POWERTOOLS_TRACER_CAPTURE_ERROR: "true",
+            POWERTOOLS_TRACER_CAPTURE_HTTPS_REQUESTS: "true",
             SHOP_ENVIRONMENT: "production",
             NODE_OPTIONS: "--enable-source-maps",
           }),
@@ -466,6 +470,13 @@ describe("the data", () => {
 });
 
 describe("the messaging", () => {
+  it("traces the events topic actively, so a trace follows an event to each consumer", () => {
+    template.hasResourceProperties("AWS::SNS::Topic", {
+      TopicName: Match.stringLikeRegexp("order-events$"),
+      TracingConfig: "Active",
+    });
+  });
+
   it("encrypts the topic and every queue, and refuses anything but TLS", () => {
     for (const [, topic] of ofType("AWS::SNS::Topic"))
       expect(topic.Properties.KmsMasterKeyId).toBeDefined();

@@ -61,7 +61,7 @@ import {
   ObjectOwnership,
 } from "aws-cdk-lib/aws-s3";
 import { CfnSchedule } from "aws-cdk-lib/aws-scheduler";
-import { SubscriptionFilter, Topic } from "aws-cdk-lib/aws-sns";
+import { SubscriptionFilter, Topic, TracingConfig } from "aws-cdk-lib/aws-sns";
 import {
   EmailSubscription,
   LambdaSubscription,
@@ -190,6 +190,9 @@ export class ShopStack extends Stack {
       topicName: `${this.stackName}-${topic.logicalName}`,
       masterKey: topicKey,
       enforceSSL: true,
+      // The topic records its own segment and hands the trace on to the queues and the
+      // subscribed function, so a trace runs from the api to each consumer.
+      tracingConfig: TracingConfig.ACTIVE,
     });
 
     for (const [name, spec] of Object.entries(queues) as [

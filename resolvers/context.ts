@@ -26,6 +26,13 @@ export interface ShopServices {
  */
 export interface RequestContext {
   readonly requestId: string;
+  /**
+   * The request's correlation id: the caller's `x-correlation-id`, or one made for it. An
+   * order placed by the request keeps it, and every event and log line of the order carry it.
+   */
+  readonly correlationId: string;
+  /** Adds a searchable annotation to the request's trace (the id of the order it placed). */
+  readonly annotate: (key: string, value: string) => void;
   readonly viewer: Viewer;
   /** `local` shows internal error messages; `production` masks them. */
   readonly environment: "local" | "production";

@@ -4,9 +4,26 @@ import type { PlaceOrderResult } from "../core/orders/order-service";
 import { cents } from "../core/shared/money";
 import type { OrderStatus, Resolvers, ResolversTypes } from "../generated/resolvers-types";
 import { pageInfoOf } from "./common";
+import type { RequestContext } from "./context";
 import { changeStatusOutcome, placeOrderOutcome } from "./outcomes";
 
 /** The order, or the business reason it was not placed, as a `CreateOrderResult` member. */
+/**
+ * Places an order for a request, GraphQL or REST: the order keeps the request's correlation
+ * id, and the request's trace is annotated with the order's id.
+ */
+export async function placeOrder(
+  context: RequestContext,
+  input: unknown,
+  viewer = context.viewer,
+): Promise<PlaceOrderResult> {
+  const result = await context.services.orders.placeOrder(viewer, input, {
+    correlationId: context.correlationId,
+  });
+  if (result.kind === "placed") context.annotate("orderId", result.order.orderId);
+  return result;
+}
+
 export function toCreateOrderResult(result: PlaceOrderResult): ResolversTypes["CreateOrderResult"] {
   return result.kind === "placed"
     ? { __typename: "Order", ...result.order }
@@ -35,8 +52,8 @@ export const orderResolvers: Resolvers = {
       }),
   },
   Mutation: {
-    createOrder: async (_, { input }, { services, viewer }) =>
-      toCreateOrderResult(await services.orders.placeOrder(viewer, input)),
+    createOrder: async (_, { input }, context) =>
+      toCreateOrderResult(await placeOrder(context, input)),
     shipOrder: async (_, { orderId }, { services, viewer }) =>
       toChangeOrderStatusResult(await services.lifecycle.shipOrder(viewer, orderId)),
     cancelOrder: async (_, { orderId, reason }, { services, viewer }) =>

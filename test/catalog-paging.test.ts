@@ -93,7 +93,7 @@ describe.each(Object.keys(transports))("GET /products a page at a time, through 
     );
     expect(response.headers["cache-control"]).toBe(CATALOG_CACHE_CONTROL);
     // A script on another origin may read it.
-    expect(response.headers["access-control-expose-headers"]).toBe("Link");
+    expect(response.headers["access-control-expose-headers"]).toBe("Link,X-Correlation-Id");
   });
 
   it("visits every product exactly once by following next_cursor; the last page says no more", async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoOrderRepository } from "../adapters/dynamo-order-repository";
 import type { OrderService, PlaceOrderResult } from "../core/orders/order-service";
 import { shopEventSchema } from "../core/shared/events";
+import { httpEvent, invoke } from "./support/api-events";
 import {
   aProduct,
   asAdmin,
@@ -252,5 +253,78 @@ describe("a status change made through the api", () => {
         what: "the published events cleared from the order",
       },
     );
+  });
+});
+
+describe("an order's correlation id", () => {
+  const placeThroughApi = (headers: Record<string, string>, productId = "note") =>
+    shop.authorization({ customer: "dora" }).then((authorization) =>
+      invoke(
+        shop.api(),
+        httpEvent({
+          method: "POST",
+          path: "/orders",
+          headers: { "content-type": "application/json", ...authorization, ...headers },
+          body: JSON.stringify({ items: [{ product_id: productId, quantity: 1 }] }),
+        }),
+      ),
+    );
+
+  it("is the caller's x-correlation-id: answered, kept on the order, in its event's body and attributes", async () => {
+    const probe = await shop.subscribeProbe(["order_created"]);
+    const response = await placeThroughApi({ "x-correlation-id": "checkout-7f3a" });
+    expect(response.status).toBe(201);
+    expect(response.headers["x-correlation-id"]).toBe("checkout-7f3a");
+    const orderId = (response.json as { order_id: string }).order_id;
+
+    const { Item } = await shop.local.document.send(
+      new GetCommand({ TableName: shop.provisioned.tableNames.orders, Key: { orderId } }),
+    );
+    expect(Item?.correlationId).toBe("checkout-7f3a");
+    const [message] = await probe.receive(1);
+    expect(message?.MessageAttributes?.correlation_id?.StringValue).toBe("checkout-7f3a");
+    expect(shopEventSchema.parse(JSON.parse(message?.Body ?? "{}"))).toMatchObject({
+      correlationId: "checkout-7f3a",
+      data: { orderId },
+    });
+  });
+
+  it("is made from the request's id when the caller gives none, or one that is not a bounded token", async () => {
+    for (const given of [
+      {},
+      { "x-correlation-id": "two words" },
+      { "x-correlation-id": "x".repeat(129) },
+    ]) {
+      const response = await placeThroughApi(given);
+      expect(response.status).toBe(201);
+      // httpEvent's request id, as API Gateway's would be.
+      expect(response.headers["x-correlation-id"]).toBe("request-id");
+      const order = await shop
+        .services()
+        .orders.getOrder(asAdmin, (response.json as { order_id: string }).order_id);
+      expect(order?.correlationId).toBe("request-id");
+    }
+  });
+
+  it("is answered on every response, a refused one too", async () => {
+    const refused = await invoke(
+      shop.api(),
+      httpEvent({ path: "/orders", headers: { "x-correlation-id": "no-token-1" } }),
+    );
+    expect(refused.status).toBe(401);
+    expect(refused.headers["x-correlation-id"]).toBe("no-token-1");
+  });
+
+  it("is carried by the order's later events, whoever makes the change", async () => {
+    const cancelled = await shop.subscribeProbe(["order_cancelled"]);
+    const response = await placeThroughApi({ "x-correlation-id": "checkout-later" });
+    const orderId = (response.json as { order_id: string }).order_id;
+    await shop.services().lifecycle.cancelOrder(asAdmin, orderId, "out of time");
+    const [message] = await cancelled.receive(1);
+    expect(message?.MessageAttributes?.correlation_id?.StringValue).toBe("checkout-later");
+    expect(JSON.parse(message?.Body ?? "{}")).toMatchObject({
+      eventType: "order_cancelled",
+      correlationId: "checkout-later",
+    });
   });
 });

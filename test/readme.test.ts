@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tokenHeader } from "../local/cli/token-command";
-import { type LocalStack, stackPorts, startLocalStack } from "./support/local-stack";
+import { type LocalStack, stackPorts, startLocalStack, waitFor } from "./support/local-stack";
 
 /**
  * The README is run, not read: every command its shell blocks show is either run here, as
@@ -60,7 +60,7 @@ const RUN_ELSEWHERE: readonly { command: RegExp; by: string; evidence: string }[
 
 /** Commands run here, against the local stack. */
 const RUN_HERE: readonly RegExp[] = [
-  /^curl -s (-X POST )?localhost:4000\//,
+  /^curl -s (-i )?(-X POST )?localhost:4000\//,
   /^CUSTOMER=\$\(npm run -s token -- --customer [\w-]+\)$/,
   /^npm run (example|example:restock|dlq|dlq -- redrive all)$/,
   /^npm run timeline -- <orderId>$/,
@@ -120,7 +120,8 @@ function blockRunHere(first: string): string[] {
 describe("the README's commands, run against a local stack", () => {
   beforeAll(async () => {
     ports = await stackPorts();
-    stack = startLocalStack(dataDir, ports, ["--fresh"]);
+    // The functions log as `npm start` has them by default, which the tests otherwise quiet.
+    stack = startLocalStack(dataDir, { ...ports, POWERTOOLS_LOG_LEVEL: "INFO" }, ["--fresh"]);
     await stack.ready();
   }, 120_000);
   afterAll(async () => {
@@ -161,6 +162,59 @@ describe("the README's commands, run against a local stack", () => {
     }
     expect(output.split("\n").filter((l) => lineForm.test(l)).length).toBeGreaterThan(2);
   }, 240_000);
+
+  it("following an order: its correlation id is on the answer, on every function's lines and in its timeline", async () => {
+    const output = await runInBash(
+      blockRunHere("CUSTOMER=$(npm run -s token -- --customer cust-2)"),
+    );
+    const id = output.match(/^x-correlation-id: (\S+)\r?$/im)?.[1];
+    expect(id, "the answer's x-correlation-id").toBe("checkout-7f3a");
+    const orderId = output.match(/"order_id":"([^"]+)"/)?.[1];
+    expect(orderId).toBeDefined();
+    // The README's Logs Insights query filters on the key the lines carry.
+    expect(README).toContain(`| filter correlation_id = "${id}"`);
+    const services = () =>
+      new Set(
+        stack
+          .output()
+          .split("\n")
+          .filter((line) => line.startsWith("{") && line.includes(`"correlation_id":"${id}"`))
+          .map((line) => (JSON.parse(line) as { service: string }).service),
+      );
+    const expected = [
+      "shop-api",
+      "shop-streamProcessor",
+      "shop-fraud",
+      "shop-inventory",
+      "shop-analytics",
+      "shop-email",
+      "shop-liveUpdates",
+    ];
+    await waitFor(
+      () => expected.every((service) => services().has(service)),
+      `lines with the correlation id from ${expected.join(", ")}`,
+      { timeoutMs: 60_000 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; seen from: ${[...services()].join(", ")}`);
+    });
+    for (const service of expected) expect(README).toContain(`\`${service}\``);
+
+    const timeline = await fetch(`http://127.0.0.1:${ports.PORT}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...tokenHeader(dataDir, "--admin") },
+      body: JSON.stringify({
+        query: "query($id: ID!) { orderTimeline(orderId: $id) { kind correlationId } }",
+        variables: { id: orderId },
+      }),
+    });
+    const entries = (
+      (await timeline.json()) as {
+        data: { orderTimeline: { kind: string; correlationId: string | null }[] };
+      }
+    ).data.orderTimeline;
+    expect(entries.length).toBeGreaterThan(2);
+    expect(new Set(entries.map((entry) => entry.correlationId))).toEqual(new Set([id]));
+  }, 120_000);
 
   it("the GraphQL example an admin sends about an order answers without an error", async () => {
     const placed = await fetch(`http://127.0.0.1:${ports.PORT}/orders`, {

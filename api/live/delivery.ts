@@ -79,8 +79,12 @@ export class LiveDelivery {
   }
 
   private async run(subscription: LiveSubscription, order: Order): Promise<ExecutionResult> {
+    const requestId = randomUUID();
     const context: RequestContext = {
-      requestId: randomUUID(),
+      requestId,
+      // A push serves its order's flow: its lines carry the order's correlation id already.
+      correlationId: order.correlationId ?? requestId,
+      annotate: () => {},
       viewer: subscription.viewer,
       environment: this.deps.environment,
       services: this.services,

@@ -13,6 +13,7 @@ export function orderCreatedEvent(order: Order): ShopEventOf<"order_created"> {
     eventType: "order_created",
     version: 1,
     occurredAt: order.createdAt,
+    ...correlationOf(order),
     data: {
       orderId: order.orderId,
       customerId: order.customerId,
@@ -40,6 +41,7 @@ export function statusChangedEvent(eventType: EventType, before: Order, after: O
     eventType,
     version: 1,
     occurredAt: after.updatedAt,
+    ...correlationOf(after),
     data: {
       orderId: after.orderId,
       customerId: after.customerId,
@@ -58,4 +60,9 @@ export function statusChangedEvent(eventType: EventType, before: Order, after: O
 export function eventOfStatusChange(before: Order, after: Order): ShopEvent | undefined {
   const eventType = STATUS_EVENTS[after.status];
   return eventType ? statusChangedEvent(eventType, before, after) : undefined;
+}
+
+/** An order's events carry the correlation id of the request that placed it. */
+function correlationOf(order: Order): { correlationId?: string } {
+  return order.correlationId ? { correlationId: order.correlationId } : {};
 }

@@ -52,9 +52,14 @@ export class OrderService {
    * Validates, prices and reserves an order in one transaction, then announces it. It
    * never waits on payment: fraud scoring and payment happen after, from the event. A
    * customer orders as itself (the input may name only that customer); an admin orders for
-   * the customer the input names.
+   * the customer the input names. The order keeps the request's correlation id, and every
+   * event of the order carries it.
    */
-  async placeOrder(viewer: Viewer, input: unknown): Promise<PlaceOrderResult> {
+  async placeOrder(
+    viewer: Viewer,
+    input: unknown,
+    flow: { readonly correlationId?: string } = {},
+  ): Promise<PlaceOrderResult> {
     const named = isRecord(input) ? input.customerId : undefined;
     const acting = actingCustomer(viewer, typeof named === "string" ? named.trim() : undefined);
     const parsed = parseOrderRequest(
@@ -94,6 +99,7 @@ export class OrderService {
       updatedAt: now,
       version: 1,
       updatedBy: actorOf(viewer),
+      ...(flow.correlationId ? { correlationId: flow.correlationId } : {}),
     };
     // The order owes its `order_created` from the moment it exists: the event is written
     // into the order, in the same transaction.
@@ -111,6 +117,12 @@ export class OrderService {
         // Published at once, so the order is decided without waiting for the orders stream;
         // cleared from the outbox after the answer (OrderOutbox.announce).
         await this.outbox.announce(order.orderId, created);
+        this.deps.logger.info("order placed", {
+          orderId: order.orderId,
+          customerId: order.customerId,
+          totalCents: order.totalCents,
+          lines: order.items.length,
+        });
         return {
           kind: "placed",
           order: reserved.items ? { ...order, items: reserved.items } : order,

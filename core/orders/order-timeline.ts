@@ -9,6 +9,8 @@ export interface TimelineEntry {
   readonly kind: string;
   readonly summary: string;
   readonly eventId?: string | undefined;
+  /** The correlation id of the order's flow, which every entry belongs to. */
+  readonly correlationId?: string | undefined;
 }
 
 /**
@@ -52,5 +54,7 @@ export function buildTimeline(
       summary: `Fraud score ${score} (${decision})`,
     });
   }
-  return entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  entries.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const { correlationId } = order;
+  return correlationId ? entries.map((entry) => ({ ...entry, correlationId })) : entries;
 }

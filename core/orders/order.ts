@@ -26,6 +26,11 @@ export interface Order {
   readonly currency: Currency;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /**
+   * The correlation id of the request that placed the order: every event of the order
+   * carries it, and every log line those events cause, in every function.
+   */
+  readonly correlationId?: string | undefined;
   /** Bumped by every write; status changes are conditional on it. */
   readonly version: number;
   /** Who made the latest change: `customer:<id>`, `admin:<subject>`, `fraud`, `inventory`. */

@@ -19,6 +19,18 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export const EVENT_TYPE_ATTRIBUTE = "event_type";
 
 /**
+ * The SNS message attribute that carries the event's correlation id (also in the body), so
+ * it can be read from a delivery without parsing the message.
+ */
+export const CORRELATION_ID_ATTRIBUTE = "correlation_id";
+
+/**
+ * A correlation id ties together everything one order flow caused, across functions: the
+ * API takes the caller's `x-correlation-id` when it is one of these, and makes one when not.
+ */
+export const CORRELATION_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+/**
  * Events carry references and bounded fields, never unbounded text, so the largest event the
  * shop can produce stays far below SNS's 256 KB message limit (a test computes it): an event
  * that could never be published cannot be made.
@@ -112,6 +124,11 @@ const envelope = <T extends EventType, D extends z.ZodType>(eventType: T, data: 
     eventType: z.literal(eventType),
     version: z.literal(1),
     occurredAt: z.iso.datetime(),
+    /**
+     * The flow the event belongs to: for an order's events, the correlation id of the request
+     * that placed it. Absent from events made before correlation ids existed.
+     */
+    correlationId: z.string().regex(CORRELATION_ID_PATTERN).optional(),
     data,
   });
 
