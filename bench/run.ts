@@ -860,7 +860,10 @@ async function graphqlLayer(config: ApiConfig) {
   return { fields, ...result };
 }
 
-/** Scenario 5: the bundled api handler's import and first invocation against the unbundled one, and bundle sizes. */
+/**
+ * Scenario 5: the bundled api handler's import and first invocation against the unbundled one,
+ * both in Lambda's environment (traced), and bundle sizes.
+ */
 function coldStart() {
   const outdir = mkdtempSync(join(tmpdir(), "bench-cdk-"));
   createShopApp({ outdir, context: { "aws:cdk:enable-asset-metadata": true } }).app.synth();
@@ -895,6 +898,17 @@ function coldStart() {
     log(`| ${name} | ${sizes[name].minifiedKiB} KiB | ${sizes[name].gzippedKiB} KiB |`);
   }
   log();
+  // As Lambda runs it: an on-demand cold start with a sampled trace, so Powertools Tracer is on
+  // (it patches HTTP at load and records the invocation) and its segments go to a daemon
+  // address nobody listens on (UDP: sent and dropped).
+  const lambdaEnv = {
+    AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
+    AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+    LAMBDA_TASK_ROOT: outdir,
+    AWS_XRAY_DAEMON_ADDRESS: "127.0.0.1:2000",
+    _X_AMZN_TRACE_ID: "Root=1-6744a1b0-0123456789abcdef01234567;Parent=0123456789abcdef;Sampled=1",
+    POWERTOOLS_TRACE_ENABLED: "true",
+  };
   const probe = (importTarget: string, viaTsx: boolean) => {
     const script = `const t0 = performance.now();
 const { handler } = await import(${JSON.stringify(importTarget)});
@@ -909,7 +923,10 @@ console.log(JSON.stringify({ importMs: t1 - t0, totalMs: performance.now() - t0 
       script,
     ];
     return JSON.parse(
-      execFileSync(process.execPath, args, { encoding: "utf8", env: process.env })
+      execFileSync(process.execPath, args, {
+        encoding: "utf8",
+        env: { ...process.env, ...lambdaEnv },
+      })
         .trim()
         .split("\n")
         .at(-1) ?? "{}",
