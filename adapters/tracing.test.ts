@@ -54,12 +54,17 @@ afterAll(() => {
   shop.destroy();
 });
 
+/** A sampled trace for the next invocation, named where Lambda names it (the facade segment reads it). */
+function startInvocationTrace(): string {
+  const traceId = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString("hex")}`;
+  process.env._X_AMZN_TRACE_ID = `Root=${traceId};Parent=${randomBytes(8).toString("hex")};Sampled=1`;
+  return traceId;
+}
+
 describe("tracing in Lambda (Powertools Tracer)", () => {
   it("records the invocation, each event annotated with its order, and every AWS call under it", async () => {
     const analytics = buildAnalytics(shop.envFor(consumers.analytics));
-    const traceId = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString("hex")}`;
-    // Lambda names each invocation's trace in this variable; the facade segment reads it.
-    process.env._X_AMZN_TRACE_ID = `Root=${traceId};Parent=${randomBytes(8).toString("hex")};Sampled=1`;
+    const traceId = startInvocationTrace();
     const event = orderCreatedEvent({
       orderId: "traced-1",
       customerId: "cust-traced",
@@ -128,8 +133,7 @@ describe("tracing in Lambda (Powertools Tracer)", () => {
   it("records the api's request annotated with its correlation id and the order it placed, and its DynamoDB and SNS calls", async () => {
     await shop.putProducts([aProduct({ productId: "traced-product", priceCents: 700, stock: 5 })]);
     const api = shop.api();
-    const traceId = `1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString("hex")}`;
-    process.env._X_AMZN_TRACE_ID = `Root=${traceId};Parent=${randomBytes(8).toString("hex")};Sampled=1`;
+    const traceId = startInvocationTrace();
     const placed = await invoke(
       api,
       httpEvent({
