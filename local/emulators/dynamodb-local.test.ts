@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { javaMajorVersion } from "./dynamodb-local";
+import { JVM_OPTIONS, javaMajorVersion, startDynamoDbLocal } from "./dynamodb-local";
 
 describe("the Java version DynamoDB Local is started with", () => {
   it.each([
@@ -46,5 +47,21 @@ OpenJDK 64-Bit Server VM (build 21+35-2513, mixed mode, sharing)`,
 
   it("reads no version from output that names none", () => {
     expect(javaMajorVersion("Error: could not find libjava.so")).toBeUndefined();
+  });
+});
+
+describe("DynamoDB Local's JVM", () => {
+  it("runs with the settings that keep an idle stack quiet and small", async () => {
+    const dynamodb = await startDynamoDbLocal({ port: 0 });
+    try {
+      const argv = readFileSync(`/proc/${dynamodb.pid}/cmdline`, "utf8").split("\0");
+      // Before the jar: options after it would be DynamoDB Local's, not the JVM's.
+      const jar = argv.findIndex((arg) => arg.endsWith("DynamoDBLocal.jar"));
+      expect(jar).toBeGreaterThan(0);
+      expect(argv.slice(0, jar)).toEqual(expect.arrayContaining([...JVM_OPTIONS]));
+      expect(argv.slice(jar)).toEqual(expect.arrayContaining(["-inMemory", "-sharedDb"]));
+    } finally {
+      await dynamodb.stop();
+    }
   });
 });

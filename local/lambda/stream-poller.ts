@@ -23,6 +23,26 @@ import type { Poller } from "./sqs-poller";
 
 const MAX_RETRY_DELAY_MS = 5000;
 
+/**
+ * Reading a shard: after a read that brought records the next one follows at once; after an
+ * empty one it waits 50 ms, then twice as long each time the shard is still empty, up to a
+ * second. Lambda reads every shard about four times a second, but locally an empty read costs
+ * 2-4 ms of CPU between Node and DynamoDB Local: four a second would cost an idle stack 1-1.5%
+ * of a core alone. A shard that has just had records is read again within 50-150 ms (an
+ * order's next change comes tens of milliseconds after the last), and the first change after
+ * a quiet spell within a second.
+ */
+const FIRST_IDLE_WAIT_MS = 50;
+export const IDLE_POLL_INTERVAL_MS = 1000;
+
+/**
+ * How often the shards are listed while one is being read: a new shard starts when another
+ * ends (its reader then lists them at once), so this only catches what that misses. With no
+ * shard to read (none yet, or the listing failed) they are listed every second.
+ */
+const SHARD_LISTING_MS = 10_000;
+const SHARD_LISTING_UNREAD_MS = 1000;
+
 /** Where each shard's processing stands: the last sequence number handled. */
 export interface CheckpointStore {
   get(shardId: string): string | undefined;
@@ -56,7 +76,8 @@ export interface StreamPollerOptions {
   /** The on-failure destination: what could not be processed is described here. */
   readonly onFailureQueueUrl: string;
   readonly checkpoints?: CheckpointStore;
-  readonly pollIntervalMs?: number;
+  /** The longest wait between two reads of an idle shard (`IDLE_POLL_INTERVAL_MS`). */
+  readonly idlePollIntervalMs?: number;
   readonly retryDelayMs?: number;
   readonly logger: Logger;
 }
@@ -100,14 +121,25 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
  * record (`batchItemFailures`), bisected to isolate the culprit, and after
  * `maxRetryAttempts` (or when a record is older than `maxRecordAgeSeconds`) described on
  * the on-failure queue and skipped, so one poison record never stops the shard.
+ *
+ * Lambda reads each shard about four times a second; this reader reads again at once while
+ * records keep coming, and slows to once a second while a shard is idle (see
+ * `IDLE_POLL_INTERVAL_MS`).
  */
 export function startStreamPoller(options: StreamPollerOptions): Poller {
   let running = true;
+  const stopping = new AbortController();
   const checkpoints = options.checkpoints ?? memoryCheckpoints();
   const finished = new Set<string>();
   const workers = new Map<string, Promise<void>>();
-  const pollInterval = options.pollIntervalMs ?? 200;
+  const idleInterval = options.idlePollIntervalMs ?? IDLE_POLL_INTERVAL_MS;
   let streamArn = "";
+  /** Ends the wait for the next listing of the shards early. */
+  let listShardsNow = () => {};
+
+  /** Waits, or less if the poller is stopped meanwhile. */
+  const pause = (ms: number, signal: AbortSignal = stopping.signal) =>
+    sleep(ms, undefined, { signal }).catch(() => {});
 
   async function invoke(records: StreamRecord[]): Promise<number> {
     const event: DynamoDBStreamEvent = {
@@ -164,7 +196,6 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
     });
   }
 
-  /** Delivers records until each has succeeded or been given up on, checkpointing as it goes. */
   /**
    * Delivers records until each has succeeded or been given up on, checkpointing as it
    * goes. Returns false when the poller was stopped first: what is left is not checkpointed,
@@ -203,7 +234,8 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
       }
       if (!running) return false;
       // Unlimited retries back off, up to a few seconds between attempts.
-      await sleep(Math.min(MAX_RETRY_DELAY_MS, (options.retryDelayMs ?? 200) * retries));
+      await pause(Math.min(MAX_RETRY_DELAY_MS, (options.retryDelayMs ?? 200) * retries));
+      if (!running) return false;
     }
     const lastRecord = records.at(-1)?.dynamodb?.SequenceNumber;
     if (lastRecord) checkpoints.set(shardId, lastRecord);
@@ -226,6 +258,8 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
 
   async function followShard(shardId: string): Promise<void> {
     let iterator = await iteratorFor(shardId);
+    /** The wait before the next read: none after records, growing while the shard is empty. */
+    let idleWait = 0;
     while (running && iterator) {
       let page: GetRecordsCommandOutput;
       try {
@@ -236,7 +270,7 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
         // An iterator can go stale (expired, or past what the stream keeps): take a new one
         // from the checkpoint, as Lambda's poller does.
         if (error instanceof Error && /ExpiredIterator|TrimmedDataAccess/.test(error.name)) {
-          await sleep(pollInterval);
+          await pause(idleInterval);
           iterator = await iteratorFor(shardId);
           continue;
         }
@@ -245,9 +279,18 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
       const records = page.Records ?? [];
       if (records.length > 0 && !(await deliver(shardId, records))) return;
       iterator = page.NextShardIterator;
-      if (records.length === 0 && iterator) await sleep(pollInterval);
+      if (records.length > 0) {
+        idleWait = 0;
+      } else if (iterator) {
+        idleWait = Math.min(idleInterval, Math.max(FIRST_IDLE_WAIT_MS, idleWait * 2));
+        await pause(idleWait);
+      }
     }
-    if (!iterator) finished.add(shardId);
+    if (!iterator) {
+      // The shard has ended: its children may start now.
+      finished.add(shardId);
+      listShardsNow();
+    }
   }
 
   async function listShards(): Promise<Shard[]> {
@@ -282,12 +325,15 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
           workers.set(
             id,
             followShard(id)
-              .catch((error: unknown) => {
-                if (running)
-                  options.logger.error("shard reader failed", {
-                    shardId: id,
-                    error: String(error),
-                  });
+              .catch(async (error: unknown) => {
+                if (!running) return;
+                options.logger.error("shard reader failed", {
+                  shardId: id,
+                  error: String(error),
+                });
+                // Read again after a second, from its checkpoint.
+                await pause(SHARD_LISTING_UNREAD_MS);
+                listShardsNow();
               })
               .finally(() => workers.delete(id)),
           );
@@ -296,13 +342,19 @@ export function startStreamPoller(options: StreamPollerOptions): Poller {
         if (running)
           options.logger.error("stream poller error; retrying", { error: String(error) });
       }
-      await sleep(1000);
+      const soon = new AbortController();
+      listShardsNow = () => soon.abort();
+      await pause(
+        workers.size > 0 ? SHARD_LISTING_MS : SHARD_LISTING_UNREAD_MS,
+        AbortSignal.any([stopping.signal, soon.signal]),
+      );
     }
   })();
 
   return {
     async stop() {
       running = false;
+      stopping.abort();
       await supervisor.catch(() => {});
       await Promise.all(workers.values());
     },
