@@ -230,6 +230,19 @@ const noStore = (required: boolean): HeaderObject => ({
   schema: { const: "no-store" },
 });
 
+/** A catalog answer's caching: shared caches may keep it. */
+const catalogCacheControl = (what: string): HeaderObject => ({
+  description: `Shared caches may keep ${what}.`,
+  required: true,
+  schema: { const: CATALOG_CACHE_CONTROL },
+});
+
+/** A catalog route's 503: retry later, and no cache keeps the answer meanwhile. */
+const catalogUnavailable = error("A dependency did not answer: retry.", {
+  "Retry-After": retryAfter,
+  "Cache-Control": noStore(false),
+});
+
 // The answers the function gives before any route runs, so every route can give them.
 const sharedResponses = {
   Unauthorized: error("The Authorization header holds no valid token."),
@@ -280,11 +293,7 @@ const operations: Record<DescribedRoute["name"], OperationObject> = {
     security: anyCaller,
     responses: {
       "200": jsonResponse("A page of products.", ref("ProductPage"), {
-        "Cache-Control": {
-          description: "Shared caches may keep the page.",
-          required: true,
-          schema: { const: CATALOG_CACHE_CONTROL },
-        },
+        "Cache-Control": catalogCacheControl("the page"),
         Link: {
           description: "The next page (RFC 8288), when one follows.",
           schema: { type: "string", pattern: '^</products\\?[^>]*>; rel="next"$' },
@@ -299,10 +308,7 @@ const operations: Record<DescribedRoute["name"], OperationObject> = {
       "401": shared("Unauthorized"),
       "413": shared("PayloadTooLarge"),
       "500": shared("InternalError"),
-      "503": error("A dependency did not answer: retry.", {
-        "Retry-After": retryAfter,
-        "Cache-Control": noStore(false),
-      }),
+      "503": catalogUnavailable,
     },
   },
   getProduct: {
@@ -321,21 +327,14 @@ const operations: Record<DescribedRoute["name"], OperationObject> = {
     security: anyCaller,
     responses: {
       "200": jsonResponse("The product.", ref("Product"), {
-        "Cache-Control": {
-          description: "Shared caches may keep the product.",
-          required: true,
-          schema: { const: CATALOG_CACHE_CONTROL },
-        },
+        "Cache-Control": catalogCacheControl("the product"),
       }),
       "400": error("The id is not a valid path segment.", { "Cache-Control": noStore(true) }),
       "401": shared("Unauthorized"),
       "404": error("No such product, or it is archived.", { "Cache-Control": noStore(true) }),
       "413": shared("PayloadTooLarge"),
       "500": shared("InternalError"),
-      "503": error("A dependency did not answer: retry.", {
-        "Retry-After": retryAfter,
-        "Cache-Control": noStore(false),
-      }),
+      "503": catalogUnavailable,
     },
   },
   placeOrder: {
