@@ -52,6 +52,22 @@ describe("the benchmark commands", () => {
     expect(capacity.writesPerSecond).toBeGreaterThan(0);
   }, 300_000);
 
+  it("npm run bench:idle samples an idle npm start, each process of its tree, and stops it", async () => {
+    // 2 s sample, 1 round, 1 s settle: small, but the whole path (start, /proc, Ctrl-C, the JVM gone).
+    const { stdout } = await run("npm", ["run", "-s", "bench:idle", "--", "2", "1", "1"], {
+      timeout: 180_000,
+    });
+    const figures = JSON.parse(stdout.split("IDLE_JSON ")[1] ?? "{}");
+    expect(figures.samples).toHaveLength(1);
+    const [sample] = figures.samples;
+    const names = sample.processes.map((p: { process: string }) => p.process);
+    expect(names).toContain("node (api, consumers, SNS/SQS emulator)");
+    expect(names).toContain("DynamoDB Local (java)");
+    expect(sample.totalCpuPercent).toBeGreaterThanOrEqual(0);
+    expect(sample.totalRssMiB).toBeGreaterThan(0);
+    expect(sample.stopMs).toBeGreaterThan(0);
+  }, 240_000);
+
   it("npm run bench:live follows orders by subscription and by polling, side by side", async () => {
     const { stdout } = await run("npm", ["run", "-s", "bench:live", "--", "3"], {
       timeout: 120_000,
