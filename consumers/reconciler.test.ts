@@ -52,10 +52,11 @@ async function reconcile(env: Record<string, string>): Promise<ReconcileReport> 
 async function placeWhileSnsDown(customerId: string): Promise<string> {
   sns.set("refuse");
   const { orders } = shop.services({ AWS_ENDPOINT_URL_SNS: sns.url });
-  const result = await orders.placeOrder(asAdmin, {
-    customerId,
-    items: [{ productId: "clock", quantity: 1 }],
-  });
+  const result = await orders.placeOrder(
+    asAdmin,
+    { customerId, items: [{ productId: "clock", quantity: 1 }] },
+    { correlationId: `checkout-${customerId}` },
+  );
   sns.set("pass");
   if (result.kind !== "placed") throw new Error(result.kind);
   return result.order.orderId;
@@ -77,6 +78,13 @@ describe("the reconciler", () => {
       eventId: `${orderId}:order_created`,
     });
     expect((await repository.getOrder(orderId))?.owed).toBeUndefined();
+    // Its line names the order's flow, as every other line the order caused.
+    expect(shop.logger.lines).toContainEqual(
+      expect.objectContaining({
+        message: "owed event published",
+        extra: expect.objectContaining({ orderId, correlation_id: "checkout-owed" }),
+      }),
+    );
     // Nothing is owed any more: the next pass publishes nothing.
     expect((await reconcile({ OUTBOX_GRACE_SECONDS: "0" })).redelivered).toBe(0);
     expect(await created.countArriving(1000)).toBe(0);
@@ -140,10 +148,11 @@ describe("the reconciler", () => {
     try {
       inventory = await runConsumers(shop, ["streamProcessor", "inventory"]);
       const { orders } = shop.services();
-      const result = await orders.placeOrder(asAdmin, {
-        customerId: "forgotten",
-        items: [{ productId: "lamp", quantity: 2 }],
-      });
+      const result = await orders.placeOrder(
+        asAdmin,
+        { customerId: "forgotten", items: [{ productId: "lamp", quantity: 2 }] },
+        { correlationId: "checkout-forgotten" },
+      );
       if (result.kind !== "placed") throw new Error(result.kind);
       const stockAfterOrder = await shop.stockOf("lamp");
       // No fraud consumer runs here: nothing will ever decide this order (nor the
@@ -154,6 +163,14 @@ describe("the reconciler", () => {
       );
       const rejected = await repository.getOrder(result.order.orderId);
       expect(rejected).toMatchObject({ status: "REJECTED", statusReason: NOT_SETTLED_REASON });
+      // Its line names the order's flow, so a search by correlation id finds how it ended.
+      expect(shop.logger.lines).toContainEqual(
+        expect.objectContaining({
+          level: "warn",
+          message: "order never settled; rejected, its stock returns",
+          extra: { orderId: result.order.orderId, correlation_id: "checkout-forgotten" },
+        }),
+      );
       await eventually(
         () => shop.stockOf("lamp"),
         (stock) => stock === (stockAfterOrder ?? 0) + 2,

@@ -85,6 +85,7 @@ export class OrderOutbox {
         orderId,
         eventId,
         eventType: parsed.data.eventType,
+        ...(parsed.data.correlationId ? { correlation_id: parsed.data.correlationId } : {}),
       });
     }
     return delivered;

@@ -91,7 +91,11 @@ export class Reconciler {
       });
       if (result.kind === "changed") {
         timedOut++;
-        logger.warn("order never settled; rejected, its stock returns", { orderId });
+        const { correlationId } = result.order;
+        logger.warn("order never settled; rejected, its stock returns", {
+          orderId,
+          ...(correlationId ? { correlation_id: correlationId } : {}),
+        });
       }
     }
 
