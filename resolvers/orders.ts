@@ -7,7 +7,6 @@ import { pageInfoOf } from "./common";
 import type { RequestContext } from "./context";
 import { changeStatusOutcome, placeOrderOutcome } from "./outcomes";
 
-/** The order, or the business reason it was not placed, as a `CreateOrderResult` member. */
 /**
  * Places an order for a request, GraphQL or REST: the order keeps the request's correlation
  * id, and the request's trace is annotated with the order's id.
@@ -24,6 +23,7 @@ export async function placeOrder(
   return result;
 }
 
+/** The order, or the business reason it was not placed, as a `CreateOrderResult` member. */
 export function toCreateOrderResult(result: PlaceOrderResult): ResolversTypes["CreateOrderResult"] {
   return result.kind === "placed"
     ? { __typename: "Order", ...result.order }
