@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSRecord } from "aws-lambda";
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { eventually } from "../../test/support/eventually";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../emulators/local-aws";
 import type { LocalLogger } from "../process/console-logger";
 import { type SqsPollerOptions, startSqsPoller, WAKE_UP_ATTRIBUTE } from "./sqs-poller";
@@ -99,14 +100,6 @@ function poller(
   return { ...started, received, busy: () => busy };
 }
 
-async function until(check: () => boolean, withinMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms: ${what}`);
-    await sleep(10);
-  }
-}
-
 describe("the local SQS event source", () => {
   it("long-polls as Lambda's pollers do: an idle worker asks once per 20 s, and a message is handed over at once", async () => {
     const { sqs, calls } = client();
@@ -118,7 +111,15 @@ describe("the local SQS event source", () => {
     expect(calls.get("ReceiveMessageCommand")).toBe(3);
     const sent = Date.now();
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: "hello" }));
-    await until(() => idle.received.length === 1, 1000, "the message handled");
+    await eventually(
+      async () => idle.received.length,
+      (n) => n === 1,
+      {
+        timeoutMs: 1000,
+        intervalMs: 10,
+        what: "the message handled",
+      },
+    );
     expect((idle.received[0]?.at ?? 0) - sent).toBeLessThan(500);
     await idle.stop();
   });
@@ -139,7 +140,15 @@ describe("the local SQS event source", () => {
     const next = poller(sqs, queue, { concurrency: 1 });
     await sleep(200);
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: "after" }));
-    await until(() => next.received.length === 1, 2000, "the next poller handling the message");
+    await eventually(
+      async () => next.received.length,
+      (n) => n === 1,
+      {
+        timeoutMs: 2000,
+        intervalMs: 10,
+        what: "the next poller handling the message",
+      },
+    );
     expect(next.received).toEqual([expect.objectContaining({ body: "after", receiveCount: "1" })]);
     await next.stop();
     expect(first.received).toEqual([]);
@@ -153,7 +162,15 @@ describe("the local SQS event source", () => {
     const queue = await aQueue(sqs);
     const slow = poller(sqs, queue, { handleMs: 500 });
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: "slow" }));
-    await until(() => slow.busy() === 1, 2000, "the invocation starting");
+    await eventually(
+      async () => slow.busy(),
+      (n) => n === 1,
+      {
+        timeoutMs: 2000,
+        intervalMs: 10,
+        what: "the invocation starting",
+      },
+    );
     await slow.stop();
     expect(slow.busy()).toBe(0);
     expect(await depth(sqs, queue.url)).toBe(0);
@@ -175,7 +192,15 @@ describe("the local SQS event source", () => {
     expect(first.received).toEqual([]);
 
     const next = poller(other.sqs, queue, { concurrency: 1 });
-    await until(() => next.received.length === 1, 3000, "the message handed back");
+    await eventually(
+      async () => next.received.length,
+      (n) => n === 1,
+      {
+        timeoutMs: 3000,
+        intervalMs: 10,
+        what: "the message handed back",
+      },
+    );
     // Its second receive: the first was the stopped poller's, which gave it back.
     expect(next.received).toEqual([expect.objectContaining({ body: "late", receiveCount: "2" })]);
     await sleep(300);
@@ -198,7 +223,15 @@ describe("the local SQS event source", () => {
       }),
     );
     await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: "real" }));
-    await until(() => running.received.length === 1, 2000, "the real message handled");
+    await eventually(
+      async () => running.received.length,
+      (n) => n === 1,
+      {
+        timeoutMs: 2000,
+        intervalMs: 10,
+        what: "the real message handled",
+      },
+    );
     // Deleted by the poller: nothing is left in the queue, and nothing in flight.
     for (let tries = 0; (await depth(sqs, queue.url)) > 0; tries++) {
       if (tries > 100) throw new Error("the wake-up is still in the queue");

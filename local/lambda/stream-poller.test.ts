@@ -4,6 +4,7 @@ import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/cli
 import { DynamoDBStreamsClient } from "@aws-sdk/client-dynamodb-streams";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { eventually } from "../../test/support/eventually";
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from "../emulators/local-aws";
 import type { LocalLogger } from "../process/console-logger";
 import {
@@ -93,20 +94,16 @@ function poller(table: string, options: Partial<StreamPollerOptions> = {}) {
   };
 }
 
-async function until(check: () => boolean, withinMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${withinMs} ms: ${what}`);
-    await sleep(10);
-  }
-}
-
 describe("the local DynamoDB stream event source", () => {
   it("reads an idle shard less and less often, at most once a second, and lists the shards rarely", async () => {
     const table = await aTableWithAStream();
     await write(table, "first");
     const reader = poller(table);
-    await until(() => reader.delivered.has("first"), 3000, "the first record");
+    await eventually(async () => reader.delivered.has("first"), Boolean, {
+      timeoutMs: 3000,
+      intervalMs: 10,
+      what: "the first record",
+    });
     // By now the waits have grown to the idle interval.
     await sleep(2000);
     const reads = reader.calls.get("GetRecordsCommand") ?? 0;
@@ -125,12 +122,20 @@ describe("the local DynamoDB stream event source", () => {
     const reader = poller(table, { idlePollIntervalMs: 3000 });
     await sleep(1500);
     await write(table, "after-idle");
-    await until(() => reader.delivered.has("after-idle"), 4000, "the record after idling");
+    await eventually(async () => reader.delivered.has("after-idle"), Boolean, {
+      timeoutMs: 4000,
+      intervalMs: 10,
+      what: "the record after idling",
+    });
     // An order's next change comes tens of milliseconds after the last one.
     await sleep(30);
     const written = Date.now();
     await write(table, "next");
-    await until(() => reader.delivered.has("next"), 4000, "the next record");
+    await eventually(async () => reader.delivered.has("next"), Boolean, {
+      timeoutMs: 4000,
+      intervalMs: 10,
+      what: "the next record",
+    });
     expect((reader.delivered.get("next") ?? 0) - written).toBeLessThan(1000);
     await reader.stop();
   });
