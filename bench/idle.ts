@@ -27,6 +27,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../local/process/tcp-ports";
+import { positiveArgument } from "./lib/args";
 import {
   commandLine,
   describeCommand,
@@ -39,17 +40,9 @@ import {
 } from "./lib/proc-stat";
 import { formatSpread, round, spread } from "./lib/stats";
 
-const arg = (index: number, fallback: number) => {
-  const value = Number(process.argv[index] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`argument ${index - 1} must be a positive number`);
-    process.exit(2);
-  }
-  return value;
-};
-const SECONDS = arg(2, 60);
-const ROUNDS = arg(3, 1);
-const SETTLE_SECONDS = arg(4, 75);
+const SECONDS = positiveArgument(2, 60);
+const ROUNDS = positiveArgument(3, 1);
+const SETTLE_SECONDS = positiveArgument(4, 75);
 const BEFORE = process.env.BENCH_BEFORE;
 const THREADS = process.env.BENCH_IDLE_THREADS === "1";
 const READY_TIMEOUT_MS = 180_000;

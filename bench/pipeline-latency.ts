@@ -56,6 +56,7 @@ import {
 } from "../local/emulators/stack";
 import { startEventSources } from "../local/lambda/event-sources";
 import { createLambdaContext } from "../local/lambda/lambda-context";
+import { positiveArgument } from "./lib/args";
 import { percentile } from "./lib/stats";
 
 const MODES = ["one-at-a-time", "burst", "sustained", "capacity"] as const;
@@ -65,14 +66,9 @@ if (!MODES.includes(mode)) {
   console.error(`unknown mode "${mode}"; choose from ${MODES.join(", ")}`);
   process.exit(2);
 }
-const arg = (index: number, fallback: number) => {
-  const value = Number(process.argv[index] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`argument ${index - 2} must be a positive number`);
-    process.exit(2);
-  }
-  return value;
-};
+/** A count after the mode: the mode is argument 0. */
+const arg = (index: number, fallback: number) =>
+  positiveArgument(index, fallback, `argument ${index - 2} must be a positive number`);
 const PAYMENT_MS = mode === "sustained" ? 200 : 0;
 const quiet: Logger = { info: () => {}, warn: () => {}, error: (m, e) => console.error(m, e) };
 /** Progress on stderr, so stdout stays the figures. */

@@ -55,19 +55,13 @@ import {
 import { startEventSources } from "../local/lambda/event-sources";
 import { createLambdaContext } from "../local/lambda/lambda-context";
 import { httpEvent } from "../test/support/api-events";
+import { positiveArgument } from "./lib/args";
 import { CapacityMeter, type KeyLoad, type TableSchema } from "./lib/capacity-meter";
 import { median } from "./lib/stats";
 
-const positive = (index: number, fallback: number) => {
-  const value = Number(process.argv[index] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) {
-    console.error(`usage: npm run scale -- [orders-per-second] [seconds]`);
-    process.exit(2);
-  }
-  return value;
-};
-const RATE = positive(2, 20);
-const SECONDS = positive(3, 8);
+const USAGE = "usage: npm run scale -- [orders-per-second] [seconds]";
+const RATE = positiveArgument(2, 20, USAGE);
+const SECONDS = positiveArgument(3, 8, USAGE);
 /** Lambda's concurrency quota of a new account, before a quota request. */
 const DEFAULT_LAMBDA_CONCURRENCY = 1000;
 /** Orders placed one at a time to time the functions. */
