@@ -20,9 +20,9 @@
  * before and now come from one run on the same machine. BENCH_IDLE_THREADS=1 also prints the
  * busiest threads of each process (the JVM names its own: GC, JIT compilers, timers).
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -38,6 +38,7 @@ import {
   readThreads,
   residentMiB,
 } from "./lib/proc-stat";
+import { exportRevision } from "./lib/revision";
 import { formatSpread, round, spread } from "./lib/stats";
 
 const SECONDS = positiveArgument(2, 60);
@@ -65,21 +66,6 @@ interface IdleSample {
   readonly totalRssMiB: number;
   /** From Ctrl-C (SIGINT to its process group) to npm's exit. */
   readonly stopMs: number;
-}
-
-/**
- * Exports a revision to a temporary folder (`git archive`: nothing is added to the
- * repository, not even a worktree entry) with these node_modules linked in.
- */
-function exportRevision(revision: string): { dir: string; name: string; remove(): void } {
-  const name = execFileSync("git", ["rev-parse", "--short", revision], { encoding: "utf8" }).trim();
-  const dir = mkdtempSync(join(tmpdir(), "bench-idle-before-"));
-  const tar = join(dir, "revision.tar");
-  execFileSync("git", ["archive", "--format=tar", "-o", tar, revision]);
-  execFileSync("tar", ["-xf", tar, "-C", dir]);
-  rmSync(tar);
-  symlinkSync(join(process.cwd(), "node_modules"), join(dir, "node_modules"));
-  return { dir, name, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Per pid of the tree: its CPU ticks so far, and what it is. */

@@ -9,7 +9,7 @@
  * (BENCH_RESULTS_DIR elsewhere).
  */
 import { type ChildProcess, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -35,6 +35,7 @@ import type { RequestContext, ShopServices } from "../resolvers/context";
 import { lagOverTimeSvg, latencyDistributionSvg, ratioBarsSvg } from "./lib/charts";
 import { type LoadOptions, type LoadResult, load } from "./lib/load";
 import { HAS_TASKSET, pinSelf, startChild, stopChild } from "./lib/processes";
+import { exportRevision } from "./lib/revision";
 import { formatSpread, median, round, type Spread, spread } from "./lib/stats";
 
 /** The scenarios to run, named on the command line (`npm run bench -- reads`); all by default. */
@@ -205,29 +206,13 @@ function peakRssMiB(pid: number | undefined): number {
   return round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024, 0);
 }
 
-/**
- * Checks a revision out beside this one (a git worktree sharing these node_modules), so
- * its shop server can run in the same bench run. Returns the folder and how to remove it.
- */
-function checkOut(revision: string): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), "bench-before-"));
-  execFileSync("git", ["worktree", "add", "--detach", "--force", dir, revision], {
-    stdio: "ignore",
-  });
-  symlinkSync(join(process.cwd(), "node_modules"), join(dir, "node_modules"));
-  return {
-    dir,
-    remove: () => execFileSync("git", ["worktree", "remove", "--force", dir], { stdio: "ignore" }),
-  };
-}
-
 async function main() {
   pinSelf(1);
   mkdirSync(RESULTS, { recursive: true });
   const { child: emulatorsChild, first } = await startChild("bench/servers/emulators.ts", {});
   const endpoints = first as { dynamodb: string; snsSqs: string };
   const children = [emulatorsChild];
-  const before = BEFORE ? checkOut(BEFORE) : undefined;
+  const before = BEFORE ? exportRevision(BEFORE) : undefined;
   try {
     const shop = await provisionShop(endpoints, { prefix: "bench-", seed: true });
     const local = createLocalClients(endpoints);
