@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseProcStat } from "../../local/process/proc-stat";
 import {
   describeCommand,
-  parseProcStat,
   parseRssMiB,
   percentOfCore,
   processTree,

@@ -1,14 +1,11 @@
 import { readFileSync } from "node:fs";
 import { commandLineOf } from "./pid-files";
+import { parseProcStat } from "./proc-stat";
 
 /** The parent of a process and its name, from /proc; undefined where there is no /proc. */
 function parentOf(pid: number): { ppid: number; name: string } | undefined {
   try {
-    // /proc/<pid>/stat is "pid (name) state ppid ...", and the name may hold spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const close = stat.lastIndexOf(")");
-    const name = stat.slice(stat.indexOf("(") + 1, close);
-    const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+    const { ppid, name } = parseProcStat(readFileSync(`/proc/${pid}/stat`, "utf8"));
     return Number.isInteger(ppid) ? { ppid, name } : undefined;
   } catch {
     return undefined;
